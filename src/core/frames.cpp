@@ -1,0 +1,100 @@
+#include "core/frames.hpp"
+
+#include "core/json_text.hpp"
+
+namespace herald {
+namespace {
+
+void append_field(std::string& out, std::string_view name, std::string_view text) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  append_json_string(out, text);
+}
+
+void append_field(std::string& out, std::string_view name, std::uint64_t number) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out += std::to_string(number);
+}
+
+// An absent client message id is sent as null, so every frame has the same shape.
+void append_id(std::string& out, std::string_view id) {
+  if (id.empty()) {
+    out += ",\"id\":null";
+  } else {
+    append_field(out, "id", id);
+  }
+}
+
+}  // namespace
+
+std::string encode_msg(const Message& msg) {
+  std::string out;
+  out.reserve(64 + msg.room.size() + msg.id.size() + msg.data.size());
+  out += R"({"op":"msg")";
+  append_field(out, "room", msg.room);
+  append_field(out, "seq", msg.seq);
+  append_id(out, msg.id);
+  out += ",\"data\":";
+  out += msg.data;
+  append_field(out, "ts", static_cast<std::uint64_t>(msg.ts_ms));
+  out += '}';
+  return out;
+}
+
+std::string encode_welcome(std::string_view session_id, const Limits& limits) {
+  std::string out = R"({"op":"welcome","version":1)";
+  append_field(out, "session", session_id);
+  append_field(out, "heartbeat_ms", static_cast<std::uint64_t>(limits.heartbeat.count()));
+  out += R"(,"limits":{"max_frame_bytes":)" + std::to_string(limits.max_frame_bytes);
+  append_field(out, "max_rooms", limits.max_rooms);
+  append_field(out, "publish_rate", static_cast<std::uint64_t>(limits.publish_rate));
+  append_field(out, "publish_burst", static_cast<std::uint64_t>(limits.publish_burst));
+  append_field(out, "outbound_queue_bytes", limits.outbound_queue_bytes);
+  out += "}}";
+  return out;
+}
+
+std::string encode_joined(const Joined& joined) {
+  std::string out = R"({"op":"joined")";
+  append_field(out, "room", joined.room);
+  append_field(out, "seq", joined.head);
+  out += joined.recovered ? R"(,"recovered":true)" : R"(,"recovered":false)";
+  append_field(out, "from", joined.from);
+  out += '}';
+  return out;
+}
+
+std::string encode_left(std::string_view room) {
+  std::string out = R"({"op":"left")";
+  append_field(out, "room", room);
+  out += '}';
+  return out;
+}
+
+std::string encode_ack(std::string_view id, std::string_view room, Seq seq, bool duplicate) {
+  std::string out = R"({"op":"ack")";
+  append_id(out, id);
+  append_field(out, "room", room);
+  append_field(out, "seq", seq);
+  out += duplicate ? R"(,"duplicate":true)" : R"(,"duplicate":false)";
+  out += '}';
+  return out;
+}
+
+std::string encode_error(const ErrorFrame& error) {
+  std::string out = R"({"op":"error")";
+  append_field(out, "code", error.code);
+  append_field(out, "reason", error.reason);
+  if (!error.room.empty()) append_field(out, "room", error.room);
+  if (!error.id.empty()) append_field(out, "id", error.id);
+  if (error.retry_after_ms >= 0) {
+    append_field(out, "retry_after_ms", static_cast<std::uint64_t>(error.retry_after_ms));
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace herald

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/limits.hpp"
+#include "core/message.hpp"
+
+namespace herald {
+
+// Encoders of the frames an edge sends (docs/protocol.md). Each returns one JSON object
+// without a trailing newline.
+
+std::string encode_msg(const Message& msg);
+std::string encode_welcome(std::string_view session_id, const Limits& limits);
+
+struct Joined {
+  std::string_view room;
+  Seq head = 0;        // newest seq in the room when the join was served
+  bool recovered = true;  // false: messages after `since` are gone; delivery restarts at `from`
+  Seq from = 1;        // first seq the session will be sent
+};
+std::string encode_joined(const Joined& joined);
+std::string encode_left(std::string_view room);
+std::string encode_ack(std::string_view id, std::string_view room, Seq seq, bool duplicate);
+
+struct ErrorFrame {
+  std::string_view code;
+  std::string_view reason;
+  std::string_view room = {};  // set when the error concerns one room
+  std::string_view id = {};    // set when the error answers a publish with an id
+  long retry_after_ms = -1;    // set for rate_limited
+};
+std::string encode_error(const ErrorFrame& error);
+
+}  // namespace herald

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace herald {
+
+// Lock-free instruments, updated from any thread; rendered as Prometheus text by the server.
+class Counter {
+ public:
+  void add(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+class Gauge {
+ public:
+  void add(std::int64_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+// A histogram of seconds with fixed buckets from 100 µs to 10 s.
+class Histogram {
+ public:
+  static constexpr std::array<double, 12> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                     0.01,   0.025,   0.05,   0.1,   1.0,    10.0};
+  void observe(double seconds);
+  std::uint64_t bucket(std::size_t i) const { return buckets_[i].load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum() const { return static_cast<double>(sum_us_.load(std::memory_order_relaxed)) / 1e6; }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBounds.size()> buckets_{};
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_us_{0};
+};
+
+// Why a client got an error frame or a close; one counter each.
+enum class ProtocolError {
+  bad_json,
+  bad_frame,
+  unknown_op,
+  hello_required,
+  bad_room,
+  too_many_rooms,
+  already_joined,
+  not_joined,
+  rate_limited,
+  binary_frame,
+  invalid_utf8,
+  frame_too_big,
+  count_  // not an error: the number of them
+};
+std::string_view to_string(ProtocolError error);
+
+struct Metrics {
+  Gauge connections;
+  Gauge sessions;
+  Counter joins;
+  Counter leaves;
+  Counter messages_in;   // publishes committed (not counting idempotent retries)
+  Counter messages_out;  // msg frames queued to sessions
+  Counter bytes_out;     // bytes written to client sockets
+  Counter slow_consumer_closes;
+  Counter duplicates_dropped;  // envelopes the hub had already delivered
+  Counter gaps_repaired;
+  Counter store_errors;
+  Counter http_requests;
+  std::array<Counter, static_cast<std::size_t>(ProtocolError::count_)> protocol_errors;
+  Histogram store_commit_seconds;
+
+  void count(ProtocolError error) { protocol_errors[static_cast<std::size_t>(error)].add(); }
+};
+
+}  // namespace herald
