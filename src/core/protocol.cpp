@@ -1,0 +1,141 @@
+#include "core/protocol.hpp"
+
+#include <boost/json.hpp>
+
+namespace herald {
+namespace json = boost::json;
+
+constexpr std::size_t kMaxName = 128;
+
+bool valid_room(std::string_view room) {
+  if (room.empty() || room.size() > kMaxName) return false;
+  for (const char c : room) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == ':' || c == '@' || c == '/' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool valid_message_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxName) return false;
+  for (const char c : id) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+namespace {
+
+DecodeError error(ProtocolError code, std::string reason) { return {code, std::move(reason), {}, {}}; }
+
+DecodeError missing_or_mistyped(std::string_view field, std::string_view type) {
+  return error(ProtocolError::bad_frame,
+               "field '" + std::string(field) + "' is missing or not " + std::string(type));
+}
+
+// Reads the required room field; on failure returns the error to answer with.
+std::variant<std::string, DecodeError> read_room(const json::object& frame) {
+  const auto* room = frame.if_contains("room");
+  if (room == nullptr || !room->is_string()) return missing_or_mistyped("room", "a string");
+  const std::string_view name = room->get_string();
+  if (!valid_room(name)) {
+    return error(ProtocolError::bad_room,
+                 "room names are 1-128 characters of A-Z a-z 0-9 _ . : @ / -");
+  }
+  return std::string(name);
+}
+
+ClientFrame decode_hello(const json::object& frame) {
+  HelloFrame hello;
+  if (const auto* client = frame.if_contains("client")) {
+    if (!client->is_string()) return missing_or_mistyped("client", "a string");
+    hello.client = std::string_view(client->get_string()).substr(0, kMaxName);
+  }
+  return hello;
+}
+
+ClientFrame decode_join(const json::object& frame) {
+  auto room = read_room(frame);
+  if (auto* e = std::get_if<DecodeError>(&room)) return std::move(*e);
+  JoinFrame join{std::move(std::get<std::string>(room)), std::nullopt};
+  if (const auto* since = frame.if_contains("since"); since != nullptr && !since->is_null()) {
+    if (since->is_uint64()) {
+      join.since = since->get_uint64();
+    } else if (since->is_int64() && since->get_int64() >= 0) {
+      join.since = static_cast<Seq>(since->get_int64());
+    } else {
+      DecodeError e = missing_or_mistyped("since", "a non-negative integer");
+      e.room = join.room;
+      return e;
+    }
+  }
+  return join;
+}
+
+ClientFrame decode_leave(const json::object& frame) {
+  auto room = read_room(frame);
+  if (auto* e = std::get_if<DecodeError>(&room)) return std::move(*e);
+  return LeaveFrame{std::move(std::get<std::string>(room))};
+}
+
+ClientFrame decode_publish(const json::object& frame) {
+  auto room = read_room(frame);
+  if (auto* e = std::get_if<DecodeError>(&room)) return std::move(*e);
+  PublishFrame publish{std::move(std::get<std::string>(room)), {}, {}};
+  if (const auto* id = frame.if_contains("id"); id != nullptr && !id->is_null()) {
+    if (!id->is_string() || !valid_message_id(id->get_string())) {
+      DecodeError e = missing_or_mistyped("id", "1-128 printable ASCII characters");
+      e.room = publish.room;
+      return e;
+    }
+    publish.id = id->get_string();
+  }
+  const auto* data = frame.if_contains("data");
+  if (data == nullptr) {
+    DecodeError e = missing_or_mistyped("data", "present");
+    e.room = publish.room;
+    e.id = publish.id;
+    return e;
+  }
+  publish.data = json::serialize(*data);
+  return publish;
+}
+
+// Parses `text` as a JSON object and hands it to `decode`.
+template <typename Decode>
+ClientFrame with_object(std::string_view text, Decode decode) {
+  // Frames are small: parse into a stack arena and fall back to the heap only for big ones.
+  unsigned char arena[4096];
+  json::monotonic_resource resource(arena, sizeof(arena));
+  json::error_code ec;
+  const json::value value = json::parse(text, ec, &resource);
+  if (ec) return error(ProtocolError::bad_json, "not valid JSON: " + ec.message());
+  const auto* object = value.if_object();
+  if (object == nullptr) return error(ProtocolError::bad_json, "a frame must be a JSON object");
+  return decode(*object);
+}
+
+ClientFrame decode_object(const json::object& frame) {
+  const auto* op = frame.if_contains("op");
+  if (op == nullptr || !op->is_string()) return missing_or_mistyped("op", "a string");
+
+  const std::string_view name = op->get_string();
+  if (name == "publish") return decode_publish(frame);
+  if (name == "join") return decode_join(frame);
+  if (name == "leave") return decode_leave(frame);
+  if (name == "hello") return decode_hello(frame);
+  return error(ProtocolError::unknown_op, "unknown op");
+}
+
+}  // namespace
+
+ClientFrame decode_client_frame(std::string_view text) { return with_object(text, decode_object); }
+
+std::variant<PublishFrame, DecodeError> decode_publish_request(std::string_view body) {
+  ClientFrame frame = with_object(body, decode_publish);
+  if (auto* publish = std::get_if<PublishFrame>(&frame)) return std::move(*publish);
+  return std::get<DecodeError>(std::move(frame));
+}
+
+}  // namespace herald

@@ -1,0 +1,129 @@
+#include "core/subscription.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "core/frames.hpp"
+#include "core/session.hpp"
+
+namespace herald {
+
+void Subscription::start(std::optional<Seq> since) {
+  since_ = since;
+  session_.services().hub.join(room_, this, [weak = weak_from_this(), since] {
+    if (auto self = weak.lock()) self->read_history(since);
+  });
+}
+
+void Subscription::read_history(std::optional<Seq> after) {
+  auto executor = session_.services().executor;
+  session_.services().history.read(
+      room_, after, [weak = weak_from_this(), executor](std::error_code ec, HistoryRange range) {
+        boost::asio::post(executor, [weak, ec, range = std::move(range)]() mutable {
+          if (auto self = weak.lock()) self->on_history(ec, std::move(range));
+        });
+      });
+}
+
+void Subscription::on_history(std::error_code ec, HistoryRange range) {
+  if (!session_.open()) return;
+  if (ec) {
+    // Without history the promise of no gap cannot be kept; the client resumes elsewhere.
+    session_.close(CloseCode::internal_error, "history unavailable");
+    return;
+  }
+  if (state_ == State::joining) {
+    send_joined(range);
+    state_ = State::catching_up;
+  }
+  replay(range);
+  const bool more = range.messages.size() >= session_.services().history.page_size() &&
+                    delivered_ < range.head;
+  if (more) {
+    // Page by page, each after the previous one is written: a long replay never floods the queue.
+    session_.outlet().when_flushed([weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->read_history(self->delivered_);
+    });
+    return;
+  }
+  drain_buffer();
+}
+
+void Subscription::send_joined(const HistoryRange& range) {
+  bool recovered = true;
+  if (!since_) {
+    delivered_ = range.head;
+  } else if (*since_ > range.head) {
+    delivered_ = range.head;  // the client is ahead of this room: its messages are not ours
+    recovered = false;
+  } else if (*since_ + 1 < range.first_retained) {
+    delivered_ = range.first_retained - 1;  // retention removed what it missed
+    recovered = false;
+  } else {
+    delivered_ = *since_;
+  }
+  session_.send(encode_joined({room_, range.head, recovered, delivered_ + 1}));
+}
+
+void Subscription::replay(const HistoryRange& range) {
+  for (const auto& envelope : range.messages) {
+    const Seq seq = envelope->msg.seq;
+    if (seq <= delivered_) continue;
+    if (seq != delivered_ + 1) {
+      // Retention removed messages between two pages: say so rather than skip silently.
+      session_.send(encode_joined({room_, range.head, false, seq}));
+      delivered_ = seq - 1;
+    }
+    send(envelope);
+  }
+}
+
+void Subscription::drain_buffer() {
+  std::size_t i = 0;
+  for (; i < buffer_.size(); ++i) {
+    const Seq seq = buffer_[i]->msg.seq;
+    if (seq <= delivered_) continue;
+    if (seq != delivered_ + 1) break;
+    send(buffer_[i]);
+  }
+  if (i < buffer_.size()) {
+    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i));
+    read_history(delivered_);
+    return;
+  }
+  std::vector<EnvelopePtr>().swap(buffer_);  // an idle subscription keeps no buffer
+  buffered_bytes_ = 0;
+  state_ = State::live;
+}
+
+void Subscription::deliver(const EnvelopePtr& envelope) {
+  if (state_ != State::live) {
+    buffer(envelope);
+    return;
+  }
+  const Seq seq = envelope->msg.seq;
+  if (seq <= delivered_) return;
+  if (seq == delivered_ + 1) {
+    send(envelope);
+    return;
+  }
+  state_ = State::catching_up;
+  buffer(envelope);
+  read_history(delivered_);
+}
+
+void Subscription::buffer(const EnvelopePtr& envelope) {
+  buffered_bytes_ += envelope->frame->size();
+  if (buffered_bytes_ > session_.services().limits.outbound_queue_bytes) {
+    session_.close(CloseCode::slow_consumer, "too far behind");
+    return;
+  }
+  buffer_.push_back(envelope);
+}
+
+void Subscription::send(const EnvelopePtr& envelope) {
+  delivered_ = envelope->msg.seq;
+  session_.services().metrics.messages_out.add();
+  session_.send(envelope->frame);
+}
+
+}  // namespace herald

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "core/history.hpp"
+#include "core/hub.hpp"
+
+namespace herald {
+
+class Session;
+
+// One room of one session, and the ordering guarantee for it: the client gets every seq after
+// its starting point exactly once, in order. Joining subscribes first and buffers live
+// envelopes, replays history, then drains the buffer skipping what was replayed. A gap in the
+// live stream is filled from history the same way.
+class Subscription final : public HubMember, public std::enable_shared_from_this<Subscription> {
+ public:
+  Subscription(Session& session, std::string room) : session_(session), room_(std::move(room)) {}
+
+  void start(std::optional<Seq> since);
+  void deliver(const EnvelopePtr& envelope) override;
+
+  const std::string& room() const { return room_; }
+
+ private:
+  enum class State { joining, catching_up, live };
+
+  void read_history(std::optional<Seq> after);
+  void on_history(std::error_code ec, HistoryRange range);
+  void send_joined(const HistoryRange& range);
+  void replay(const HistoryRange& range);
+  void drain_buffer();
+  void buffer(const EnvelopePtr& envelope);
+  void send(const EnvelopePtr& envelope);
+
+  Session& session_;
+  std::string room_;
+  std::optional<Seq> since_;
+  Seq delivered_ = 0;  // newest seq handed to the client
+  State state_ = State::joining;
+  std::vector<EnvelopePtr> buffer_;  // live envelopes held while catching up
+  std::size_t buffered_bytes_ = 0;
+};
+
+}  // namespace herald

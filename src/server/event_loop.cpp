@@ -1,0 +1,47 @@
+#include "server/event_loop.hpp"
+
+#include <boost/asio/post.hpp>
+#include <future>
+
+#include "transport/ws_connection.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+
+EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoint) {
+  hub_.emplace(io_.get_executor(), shared.bus, shared.metrics);
+  services_.emplace(SessionServices{io_.get_executor(), *hub_, shared.publisher, shared.history,
+                                    shared.metrics, shared.limits});
+  transport_.emplace(TransportContext{*services_, shared.router, {}});
+  listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
+}
+
+EventLoop::~EventLoop() { stop(); }
+
+void EventLoop::start() {
+  listener_->start();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void EventLoop::close_sessions() {
+  asio::post(io_, [this] {
+    listener_->stop();
+    // Closing erases from the set, so walk a copy.
+    const std::vector<WsConnection*> open(transport_->websockets.begin(),
+                                          transport_->websockets.end());
+    for (WsConnection* connection : open) connection->close(CloseCode::going_away, "server shutting down");
+  });
+}
+
+std::size_t EventLoop::open_websockets() {
+  std::promise<std::size_t> count;
+  asio::post(io_, [&] { count.set_value(transport_->websockets.size()); });
+  return count.get_future().get();
+}
+
+void EventLoop::stop() {
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace herald

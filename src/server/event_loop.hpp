@@ -1,0 +1,49 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "core/hub.hpp"
+#include "core/session.hpp"
+#include "transport/listener.hpp"
+#include "transport/transport_context.hpp"
+
+namespace herald {
+
+// One thread with its own io_context, hub, listener and sessions. Nothing in it is shared
+// with other loops, so the delivery path takes no lock.
+class EventLoop {
+ public:
+  struct Shared {
+    Bus& bus;
+    Publisher& publisher;
+    History& history;
+    Metrics& metrics;
+    const Limits& limits;
+    const HttpRouter& router;
+  };
+
+  EventLoop(const Shared& shared, const boost::asio::ip::tcp::endpoint& endpoint);
+  ~EventLoop();
+
+  void start();
+  // Stops accepting and closes every WebSocket session with 1001 (going away).
+  void close_sessions();
+  std::size_t open_websockets();
+  void stop();
+
+ private:
+  // Declared first so that it is destroyed last: handlers still queued in the io_context hold
+  // sessions that leave the hub as they are destroyed.
+  std::optional<Hub> hub_;
+  std::optional<SessionServices> services_;
+  std::optional<TransportContext> transport_;
+  boost::asio::io_context io_{1};
+  std::shared_ptr<Listener> listener_;
+  std::thread thread_;
+};
+
+}  // namespace herald

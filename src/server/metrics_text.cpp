@@ -1,0 +1,69 @@
+#include "server/metrics_text.hpp"
+
+#include <fmt/format.h>
+
+namespace herald {
+namespace {
+
+void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+template <typename Instrument>
+void single(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            const Instrument& instrument) {
+  family(out, name, type, help);
+  fmt::format_to(std::back_inserter(out), "{} {}\n", name, instrument.value());
+}
+
+void protocol_errors(std::string& out, const Metrics& metrics) {
+  family(out, "herald_protocol_errors_total", "counter",
+         "Client frames answered with an error frame or close code, by code.");
+  for (std::size_t i = 0; i < metrics.protocol_errors.size(); ++i) {
+    fmt::format_to(std::back_inserter(out), "herald_protocol_errors_total{{code=\"{}\"}} {}\n",
+                   to_string(static_cast<ProtocolError>(i)), metrics.protocol_errors[i].value());
+  }
+}
+
+void histogram(std::string& out, std::string_view name, std::string_view help,
+               const Histogram& histogram) {
+  family(out, name, "histogram", help);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < Histogram::kBounds.size(); ++i) {
+    cumulative += histogram.bucket(i);
+    fmt::format_to(std::back_inserter(out), "{}_bucket{{le=\"{}\"}} {}\n", name,
+                   Histogram::kBounds[i], cumulative);
+  }
+  fmt::format_to(std::back_inserter(out), "{}_bucket{{le=\"+Inf\"}} {}\n{}_sum {}\n{}_count {}\n",
+                 name, histogram.count(), name, histogram.sum(), name, histogram.count());
+}
+
+}  // namespace
+
+std::string render_metrics(const Metrics& m) {
+  std::string out;
+  single(out, "herald_connections", "gauge", "Open client TCP connections.", m.connections);
+  single(out, "herald_sessions", "gauge", "Open protocol sessions.", m.sessions);
+  single(out, "herald_joins_total", "counter", "Room joins.", m.joins);
+  single(out, "herald_leaves_total", "counter", "Room leaves.", m.leaves);
+  single(out, "herald_messages_in_total", "counter", "Messages committed to the store.",
+         m.messages_in);
+  single(out, "herald_messages_out_total", "counter", "Messages queued to sessions.",
+         m.messages_out);
+  single(out, "herald_bytes_out_total", "counter", "Bytes written to WebSocket clients.",
+         m.bytes_out);
+  single(out, "herald_slow_consumer_closes_total", "counter",
+         "Sessions closed because they fell too far behind.", m.slow_consumer_closes);
+  single(out, "herald_duplicates_dropped_total", "counter",
+         "Envelopes a room had already fanned out.", m.duplicates_dropped);
+  single(out, "herald_gaps_detected_total", "counter",
+         "Envelopes that arrived after a gap, filled from history.", m.gaps_detected);
+  single(out, "herald_store_errors_total", "counter", "Failed store transactions.", m.store_errors);
+  single(out, "herald_http_requests_total", "counter", "HTTP requests served.", m.http_requests);
+  protocol_errors(out, m);
+  histogram(out, "herald_store_commit_seconds", "Store group-commit latency.",
+            m.store_commit_seconds);
+  return out;
+}
+
+}  // namespace herald

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "bus/bus_local.hpp"
+#include "core/history.hpp"
+#include "core/metrics.hpp"
+#include "core/publisher.hpp"
+#include "server/config.hpp"
+#include "server/server_api.hpp"
+#include "store/cache_memory.hpp"
+#include "store/store_sqlite.hpp"
+#include "transport/http_router.hpp"
+
+namespace herald {
+
+class EventLoop;
+
+// One Herald edge in embedded mode: SQLite store, memory cache, in-process bus, and one event
+// loop per configured thread, each with its own listener, hub and sessions.
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Serves until SIGINT or SIGTERM, then closes every session with 1001 and returns.
+  void run();
+
+ private:
+  void shut_down();
+
+  Config config_;
+  Metrics metrics_;
+  std::unique_ptr<SqliteStore> store_;  // flushed first on destruction, while all else stands
+  MemoryCache cache_;
+  LocalBus bus_;
+  Publisher publisher_;
+  History history_;
+  ServerApi api_;
+  HttpRouter router_;
+  std::vector<std::unique_ptr<EventLoop>> loops_;
+};
+
+}  // namespace herald

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+
+#include "transport/transport_context.hpp"
+
+namespace herald {
+
+// One HTTP/1.1 client connection: reads requests one at a time and answers them through the
+// router, or hands the stream over to a WebSocket session on `GET /ws`.
+class HttpConnection final : public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(boost::asio::ip::tcp::socket socket, TransportContext& context);
+  ~HttpConnection();
+
+  void start() { read(); }
+
+ private:
+  void read();
+  void on_read(boost::beast::error_code ec);
+  void write(HttpResponse response);
+  void close();
+
+  boost::beast::tcp_stream stream_;
+  TransportContext& context_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<HttpResponse> response_;
+};
+
+}  // namespace herald

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace herald {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+// Sends the response; callable once, from any thread.
+using Respond = std::function<void(HttpResponse)>;
+using HttpHandler = std::function<void(const HttpRequest&, Respond)>;
+
+// Maps method and path (without the query) to a handler.
+class HttpRouter {
+ public:
+  void add(boost::beast::http::verb method, std::string path, HttpHandler handler);
+  void dispatch(const HttpRequest& request, Respond respond) const;
+
+ private:
+  std::map<std::pair<boost::beast::http::verb, std::string>, HttpHandler, std::less<>> routes_;
+};
+
+// A response with a body of the given type, keep-alive as the request asked.
+HttpResponse make_response(const HttpRequest& request, boost::beast::http::status status,
+                           std::string body, std::string_view content_type);
+HttpResponse json_response(const HttpRequest& request, boost::beast::http::status status,
+                           std::string body);
+// {"error": code, "reason": reason}
+HttpResponse json_error(const HttpRequest& request, boost::beast::http::status status,
+                        std::string_view code, std::string_view reason);
+
+std::string_view request_path(const HttpRequest& request);
+
+}  // namespace herald

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <unordered_set>
+
+#include "core/session.hpp"
+#include "transport/http_router.hpp"
+
+namespace herald {
+
+class WsConnection;
+
+// What the connections of one event loop share. Touched only from that loop.
+struct TransportContext {
+  const SessionServices& services;
+  const HttpRouter& router;
+  std::unordered_set<WsConnection*> websockets;  // open ones, to close on shutdown
+};
+
+}  // namespace herald

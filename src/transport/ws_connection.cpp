@@ -1,0 +1,158 @@
+#include "transport/ws_connection.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace herald {
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+// A peer that does not take the close frame within this long is cut off.
+constexpr auto kCloseTimeout = std::chrono::seconds(5);
+constexpr std::string_view kSeparator = "\n";
+
+}  // namespace
+
+WsConnection::WsConnection(beast::tcp_stream stream, TransportContext& context)
+    : ws_(std::move(stream)), context_(context) {
+  context_.services.metrics.connections.add(1);
+}
+
+WsConnection::~WsConnection() { context_.services.metrics.connections.add(-1); }
+
+void WsConnection::run(HttpRequest upgrade) {
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout{kHandshakeTimeout, websocket::stream_base::none(),
+                                                 false});
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(beast::http::field::server, "herald"); }));
+  ws_.read_message_max(context_.services.limits.max_frame_bytes);
+  ws_.auto_fragment(false);
+  ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+}
+
+void WsConnection::on_accept(beast::error_code ec) {
+  if (ec) {
+    finish();
+    return;
+  }
+  context_.websockets.insert(this);
+  session_ = std::make_shared<Session>(context_.services, *this);
+  read();
+}
+
+void WsConnection::read() {
+  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    self->on_read(ec, n);
+  });
+}
+
+void WsConnection::on_read(beast::error_code ec, std::size_t bytes) {
+  if (ec) {
+    count_read_error(ec);
+    finish();
+    return;
+  }
+  if (!ws_.got_text()) {
+    context_.services.metrics.count(ProtocolError::binary_frame);
+    close(CloseCode::unsupported_data, "frames are JSON text");
+  } else {
+    const auto data = read_buffer_.cdata();
+    session_->on_frame({static_cast<const char*>(data.data()), bytes});
+  }
+  read_buffer_.consume(bytes);
+  read_buffer_.shrink_to_fit();  // an idle connection holds no read buffer
+  read();
+}
+
+void WsConnection::count_read_error(beast::error_code ec) {
+  // Beast answers these itself with close 1009 and 1007; they are still the client's fault.
+  if (ec == websocket::error::message_too_big) {
+    context_.services.metrics.count(ProtocolError::frame_too_big);
+  } else if (ec == websocket::error::bad_frame_payload) {
+    context_.services.metrics.count(ProtocolError::invalid_utf8);
+  }
+}
+
+void WsConnection::send(Frame frame) {
+  if (closing_ || finished_) return;
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  if (!writing_) flush();
+}
+
+void WsConnection::when_flushed(std::function<void()> next) {
+  if (!writing_ && queue_.empty()) {
+    boost::asio::post(ws_.get_executor(), std::move(next));
+    return;
+  }
+  on_flushed_.push_back(std::move(next));
+}
+
+void WsConnection::flush() {
+  if (queue_.empty()) {
+    for (auto& next : std::exchange(on_flushed_, {})) boost::asio::post(ws_.get_executor(), std::move(next));
+    if (closing_) start_close();
+    return;
+  }
+  in_flight_.swap(queue_);
+  buffers_.clear();
+  for (const Frame& frame : in_flight_) {
+    if (!buffers_.empty()) buffers_.emplace_back(kSeparator.data(), kSeparator.size());
+    buffers_.emplace_back(frame->data(), frame->size());
+  }
+  writing_ = true;
+  ws_.async_write(buffers_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    self->on_write(ec, n);
+  });
+}
+
+void WsConnection::on_write(beast::error_code ec, std::size_t bytes) {
+  writing_ = false;
+  context_.services.metrics.bytes_out.add(bytes);
+  for (const Frame& frame : in_flight_) queued_bytes_ -= frame->size();
+  in_flight_.clear();
+  if (ec) {
+    finish();
+    return;
+  }
+  if (in_flight_.capacity() > 64) {
+    // A burst is over: give its bookkeeping back rather than keep it for an idle client.
+    std::vector<Frame>().swap(in_flight_);
+    std::vector<boost::asio::const_buffer>().swap(buffers_);
+  }
+  flush();
+}
+
+void WsConnection::close(CloseCode code, std::string_view reason) {
+  if (closing_ || finished_) return;
+  closing_.emplace(static_cast<websocket::close_code>(code), beast::string_view(reason));
+  if (code == CloseCode::slow_consumer) {
+    // What was not written is dropped: the client resumes it from history.
+    for (const Frame& frame : queue_) queued_bytes_ -= frame->size();
+    queue_.clear();
+  }
+  close_deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), kCloseTimeout);
+  close_deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+  if (!writing_) flush();
+}
+
+void WsConnection::start_close() {
+  ws_.async_close(*closing_, [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void WsConnection::finish() {
+  if (finished_) return;
+  finished_ = true;
+  context_.websockets.erase(this);
+  if (session_) session_->stop();
+  if (close_deadline_) close_deadline_->cancel();
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+}  // namespace herald

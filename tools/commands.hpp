@@ -1,0 +1,12 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace herald::tools {
+
+// Each adds one `herald` subcommand whose callback runs it.
+void add_serve_command(CLI::App& app);
+void add_sub_command(CLI::App& app);
+void add_pub_command(CLI::App& app);
+
+}  // namespace herald::tools
