@@ -1,0 +1,49 @@
+// Feeds arbitrary bytes to the client frame decoders. Whatever the input, decoding must not
+// crash, and what it accepts must satisfy the invariants the rest of the edge relies on.
+#include <boost/json.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "core/frames.hpp"
+#include "core/protocol.hpp"
+
+namespace {
+
+void require(bool condition) {
+  if (!condition) std::abort();
+}
+
+void check(const herald::ClientFrame& frame) {
+  if (const auto* join = std::get_if<herald::JoinFrame>(&frame)) require(herald::valid_room(join->room));
+  if (const auto* leave = std::get_if<herald::LeaveFrame>(&frame)) require(herald::valid_room(leave->room));
+  if (const auto* publish = std::get_if<herald::PublishFrame>(&frame)) {
+    require(herald::valid_room(publish->room));
+    require(publish->id.empty() || herald::valid_message_id(publish->id));
+    // The stored payload is spliced into msg frames as is: it must be valid JSON on its own,
+    // and the frame around it must be too.
+    boost::json::error_code ec;
+    boost::json::parse(publish->data, ec);
+    require(!ec);
+    const herald::Message message{publish->room, 1, publish->id, publish->data, 0};
+    boost::json::parse(herald::encode_msg(message), ec);
+    require(!ec);
+  }
+  if (const auto* error = std::get_if<herald::DecodeError>(&frame)) {
+    boost::json::error_code ec;
+    boost::json::parse(herald::encode_error({to_string(error->code), error->reason, error->room,
+                                             error->id}),
+                       ec);
+    require(!ec);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check(herald::decode_client_frame(text));
+  const auto request = herald::decode_publish_request(text);
+  if (const auto* publish = std::get_if<herald::PublishFrame>(&request)) check(*publish);
+  return 0;
+}
