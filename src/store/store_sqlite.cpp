@@ -1,0 +1,576 @@
+#include "store/store_sqlite.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iterator>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace herald {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// How long a connection waits for a lock held by the other one (e.g. during a WAL checkpoint).
+constexpr int kBusyTimeoutMs = 5000;
+constexpr auto kPruneInterval = std::chrono::seconds(1);
+// Reads taken off the queue at once; each still runs in its own transaction.
+constexpr std::size_t kReadBatch = 64;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS rooms(
+  room TEXT PRIMARY KEY,
+  head INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages(
+  room TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY(room, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages(room, id) WHERE id != '';
+CREATE INDEX IF NOT EXISTS messages_by_ts ON messages(ts);
+)sql";
+
+std::int64_t now_ms() {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// SQLite integers are signed; no real seq or limit comes near the clamp.
+std::int64_t to_db(std::uint64_t value) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(std::min(value, kMax));
+}
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+struct CloseDb {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct Finalize {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+
+// One connection, used by one thread at a time (hence NOMUTEX).
+class Connection {
+ public:
+  Connection(const fs::path& file, int flags) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) {
+      throw std::runtime_error(raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  }
+
+  sqlite3* get() const { return db_.get(); }
+
+  // For setup statements only: never with user data.
+  void exec(std::string_view sql) {
+    if (sqlite3_exec(get(), std::string(sql).c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      fail(get(), sql);
+    }
+  }
+
+ private:
+  std::unique_ptr<sqlite3, CloseDb> db_;
+};
+
+// A statement prepared once and reused for the connection's lifetime. Declare statements after
+// their connection so they are finalized before it closes.
+class Statement {
+ public:
+  Statement(const Connection& db, std::string_view sql) {
+    sqlite3_stmt* raw = nullptr;
+    const int size = static_cast<int>(sql.size());
+    if (sqlite3_prepare_v3(db.get(), sql.data(), size, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
+        SQLITE_OK) {
+      fail(db.get(), sql);
+    }
+    stmt_.reset(raw);
+  }
+
+  sqlite3_stmt* get() const { return stmt_.get(); }
+
+ private:
+  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+};
+
+// One execution of a statement. Parameters are bound in order and borrowed (SQLITE_STATIC): they
+// must outlive the Query. Resetting on scope exit releases the statement's snapshot and its
+// pointers to the borrowed text.
+class Query {
+ public:
+  explicit Query(const Statement& statement) : stmt_(statement.get()) {}
+  ~Query() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& bind(std::string_view text) {
+    // A null pointer would bind SQL NULL, not an empty string.
+    const char* bytes = text.data() != nullptr ? text.data() : "";
+    check(sqlite3_bind_text64(stmt_, next_++, bytes, text.size(), SQLITE_STATIC, SQLITE_UTF8));
+    return *this;
+  }
+  Query& bind(std::int64_t value) {
+    check(sqlite3_bind_int64(stmt_, next_++, value));
+    return *this;
+  }
+
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(sqlite3_db_handle(stmt_), sqlite3_sql(stmt_));
+  }
+
+  bool null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  Seq seq(int column) const { return static_cast<Seq>(integer(column)); }
+  std::string text(int column) const {
+    const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return bytes != nullptr ? std::string(bytes, sqlite3_column_bytes(stmt_, column)) : "";
+  }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) fail(sqlite3_db_handle(stmt_), "bind");
+  }
+
+  sqlite3_stmt* stmt_;
+  int next_ = 1;
+};
+
+// Ends a failed transaction, if SQLite has not already rolled it back itself. Errors are ignored:
+// the failure that led here is the one worth reporting.
+void rollback_if_open(const Connection& db, const Statement& rollback) {
+  if (sqlite3_get_autocommit(db.get()) != 0) return;
+  sqlite3_step(rollback.get());
+  sqlite3_reset(rollback.get());
+}
+
+// A queue drained by one worker thread. Once closed it refuses new jobs, but the worker still
+// takes the ones queued before.
+template <typename Job>
+class JobQueue {
+ public:
+  // False (and `job` left untouched) once closed.
+  bool push(Job&& job) {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return false;
+      jobs_.push_back(std::move(job));
+    }
+    ready_.notify_one();
+    return true;
+  }
+
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+  }
+
+  // Up to `max` jobs, waiting for the first until `deadline` (then none); nullopt once closed and
+  // drained.
+  std::optional<std::vector<Job>> take(std::size_t max,
+                                       std::optional<Clock::time_point> deadline = {}) {
+    std::unique_lock lock(mutex_);
+    const auto ready = [this] { return closed_ || !jobs_.empty(); };
+    if (deadline) {
+      ready_.wait_until(lock, *deadline, ready);
+    } else {
+      ready_.wait(lock, ready);
+    }
+    if (closed_ && jobs_.empty()) return std::nullopt;
+    const auto end = jobs_.begin() + static_cast<std::ptrdiff_t>(std::min(max, jobs_.size()));
+    std::vector<Job> taken(std::make_move_iterator(jobs_.begin()), std::make_move_iterator(end));
+    jobs_.erase(jobs_.begin(), end);
+    return taken;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Job> jobs_;
+  bool closed_ = false;
+};
+
+Connection open_for_writing(const fs::path& file, const SqliteStoreOptions& options) {
+  Connection db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  {
+    // The pragma answers the mode in effect, which stays the old one where WAL is impossible.
+    const Statement wal(db, "PRAGMA journal_mode=WAL");
+    Query query(wal);
+    if (!query.step() || query.text(0) != "wal") throw std::runtime_error("WAL mode unavailable");
+  }
+  db.exec(options.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db.exec(kSchema);
+  return db;
+}
+
+struct PendingAppend {
+  AppendRequest request;
+  MessageStore::AppendHandler done;
+};
+
+struct PendingRead {
+  std::string room;
+  Seq after = 0;
+  std::size_t limit = 0;
+  MessageStore::ReadHandler done;
+};
+
+}  // namespace
+
+class SqliteStore::Writer {
+ public:
+  Writer(const fs::path& file, const SqliteStoreOptions& options, Metrics& metrics)
+      : options_(options), metrics_(metrics), db_(open_for_writing(file, options)) {
+    options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~Writer() { stop(); }
+
+  // Refuses new appends, commits and answers the queued ones, then returns.
+  void stop() {
+    queue_.close();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool push(PendingAppend&& append) { return queue_.push(std::move(append)); }
+  std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
+
+ private:
+  using Rooms = std::unordered_set<std::string>;
+
+  void run() {
+    while (auto batch = queue_.take(options_.max_batch, next_prune_)) {
+      if (!batch->empty()) commit(*batch);
+      prune_if_due();
+    }
+  }
+
+  void commit(std::vector<PendingAppend>& batch) {
+    const auto started = Clock::now();
+    Rooms touched;
+    std::vector<AppendResult> results;
+    try {
+      Query(begin_).step();
+      results = write(batch, now_ms(), touched);
+      Query(commit_).step();
+    } catch (const std::exception& e) {
+      fail_batch(batch, touched, e.what());
+      return;
+    }
+    metrics_.store_commit_seconds.observe(
+        std::chrono::duration<double>(Clock::now() - started).count());
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    metrics_.messages_in.add(static_cast<std::uint64_t>(std::count_if(
+        results.begin(), results.end(), [](const AppendResult& r) { return !r.duplicate; })));
+    dirty_.merge(touched);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i].done({}, std::move(results[i]));
+    }
+  }
+
+  // Runs inside the transaction; `touched` collects the rooms whose cached head moved. Moves the
+  // payloads out of the requests: they are not needed again, whatever the outcome.
+  std::vector<AppendResult> write(std::vector<PendingAppend>& batch, std::int64_t ts_ms,
+                                  Rooms& touched) {
+    std::vector<AppendResult> results;
+    results.reserve(batch.size());
+    for (auto& pending : batch) {
+      results.push_back(write_one(pending.request, ts_ms, touched));
+    }
+    for (const auto& room : touched) {
+      Query(save_head_).bind(room).bind(to_db(heads_.at(room))).step();
+    }
+    return results;
+  }
+
+  AppendResult write_one(AppendRequest& request, std::int64_t ts_ms, Rooms& touched) {
+    // The lookup also sees rows inserted earlier in this (uncommitted) transaction, which makes
+    // a retry within the same batch a duplicate too.
+    if (auto original = find_by_id(request.room, request.id)) return {std::move(*original), true};
+    Seq& head = cached_head(request.room);
+    Message message{request.room, head + 1, std::move(request.id), std::move(request.data), ts_ms};
+    Query(insert_)
+        .bind(message.room)
+        .bind(to_db(message.seq))
+        .bind(message.id)
+        .bind(message.ts_ms)
+        .bind(message.data)
+        .step();
+    touched.insert(message.room);
+    head = message.seq;
+    return {std::move(message), false};
+  }
+
+  std::optional<Message> find_by_id(const std::string& room, const std::string& id) {
+    if (id.empty()) return std::nullopt;
+    Query query(find_by_id_);
+    if (!query.bind(room).bind(id).step()) return std::nullopt;
+    return Message{room, query.seq(0), id, query.text(2), query.integer(1)};
+  }
+
+  Seq& cached_head(const std::string& room) {
+    const auto found = heads_.find(room);
+    if (found != heads_.end()) return found->second;
+    Query query(load_head_);
+    const Seq head = query.bind(room).step() ? query.seq(0) : 0;
+    return heads_.emplace(room, head).first->second;
+  }
+
+  void fail_batch(std::vector<PendingAppend>& batch, const Rooms& touched, const char* what) {
+    rollback_if_open(db_, rollback_);
+    // Reloaded from the (rolled back) table on next use.
+    for (const auto& room : touched) {
+      heads_.erase(room);
+    }
+    metrics_.store_errors.add();
+    spdlog::error("message store: commit of {} appends failed: {}", batch.size(), what);
+    for (auto& pending : batch) {
+      pending.done(std::make_error_code(std::errc::io_error), {});
+    }
+  }
+
+  void prune_if_due() {
+    if (Clock::now() < next_prune_) return;
+    next_prune_ = Clock::now() + kPruneInterval;
+    try {
+      Query(begin_).step();
+      prune_by_age();
+      prune_by_count();
+      Query(commit_).step();
+    } catch (const std::exception& e) {
+      rollback_if_open(db_, rollback_);
+      metrics_.store_errors.add();
+      spdlog::warn("message store: retention pruning failed: {}", e.what());
+      return;
+    }
+    dirty_.clear();
+    swept_all_ = true;
+  }
+
+  // Deletes, per room, every message up to the newest expired one: a room's messages stay one
+  // contiguous range even if the clock stepped back between commits.
+  void prune_by_age() {
+    if (options_.retention_age.count() <= 0) return;
+    const auto age_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention_age);
+    std::vector<std::pair<std::string, Seq>> expired;
+    {
+      Query query(newest_expired_);
+      query.bind(now_ms() - age_ms.count());
+      while (query.step()) {
+        expired.emplace_back(query.text(0), query.seq(1));
+      }
+    }
+    for (const auto& [room, seq] : expired) {
+      delete_through(room, seq);
+    }
+  }
+
+  // Only rooms appended to since the last prune can exceed the limit, except on the first pass
+  // (the limit may have been lowered since the file was last open).
+  void prune_by_count() {
+    const Seq keep = options_.retention_messages;
+    if (keep == 0) return;
+    for (const auto& [room, head] : count_candidates()) {
+      if (head > keep) delete_through(room, head - keep);
+    }
+  }
+
+  std::vector<std::pair<std::string, Seq>> count_candidates() {
+    std::vector<std::pair<std::string, Seq>> rooms;
+    if (swept_all_) {
+      for (const auto& room : dirty_) {
+        rooms.emplace_back(room, cached_head(room));
+      }
+      return rooms;
+    }
+    Query query(all_heads_);
+    while (query.step()) {
+      rooms.emplace_back(query.text(0), query.seq(1));
+    }
+    return rooms;
+  }
+
+  void delete_through(const std::string& room, Seq seq) {
+    Query(delete_through_).bind(room).bind(to_db(seq)).step();
+  }
+
+  SqliteStoreOptions options_;
+  Metrics& metrics_;
+  Connection db_;
+  Statement begin_{db_, "BEGIN IMMEDIATE"};
+  Statement commit_{db_, "COMMIT"};
+  Statement rollback_{db_, "ROLLBACK"};
+  // `id != ''` lets SQLite use the partial index.
+  Statement find_by_id_{
+      db_, "SELECT seq, ts, data FROM messages WHERE room = ?1 AND id = ?2 AND id != ''"};
+  Statement insert_{db_,
+                    "INSERT INTO messages(room, seq, id, ts, data) VALUES(?1, ?2, ?3, ?4, ?5)"};
+  Statement load_head_{db_, "SELECT head FROM rooms WHERE room = ?1"};
+  Statement save_head_{db_,
+                       "INSERT INTO rooms(room, head) VALUES(?1, ?2) "
+                       "ON CONFLICT(room) DO UPDATE SET head = excluded.head"};
+  // Without statistics SQLite would rather scan the whole table in (room, seq) order; the index
+  // visits only the expired rows.
+  Statement newest_expired_{db_,
+                            "SELECT room, MAX(seq) FROM messages INDEXED BY messages_by_ts "
+                            "WHERE ts < ?1 GROUP BY room"};
+  Statement all_heads_{db_, "SELECT room, head FROM rooms"};
+  Statement delete_through_{db_, "DELETE FROM messages WHERE room = ?1 AND seq <= ?2"};
+
+  std::unordered_map<std::string, Seq> heads_;  // loaded on first use; only this thread writes
+  Rooms dirty_;                                 // appended to since the last successful prune
+  bool swept_all_ = false;
+  Clock::time_point next_prune_ = Clock::now() + kPruneInterval;
+  std::atomic<std::uint64_t> commits_{0};
+  JobQueue<PendingAppend> queue_;
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+class SqliteStore::Reader {
+ public:
+  Reader(const fs::path& file, Metrics& metrics)
+      : metrics_(metrics), db_(file, SQLITE_OPEN_READONLY) {
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~Reader() { stop(); }
+
+  // Refuses new reads, answers the queued ones, then returns.
+  void stop() {
+    queue_.close();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool push(PendingRead&& read) { return queue_.push(std::move(read)); }
+
+ private:
+  void run() {
+    while (auto jobs = queue_.take(kReadBatch)) {
+      for (auto& job : *jobs) {
+        serve(job);
+      }
+    }
+  }
+
+  void serve(PendingRead& job) {
+    StoredRange range;
+    try {
+      Query(begin_).step();
+      range = snapshot(job);
+      Query(end_).step();
+    } catch (const std::exception& e) {
+      rollback_if_open(db_, end_);
+      metrics_.store_errors.add();
+      spdlog::error("message store: read of room {} failed: {}", job.room, e.what());
+      job.done(std::make_error_code(std::errc::io_error), {});
+      return;
+    }
+    job.done({}, std::move(range));
+  }
+
+  // Runs inside one read transaction, so head, messages and first_retained agree.
+  StoredRange snapshot(const PendingRead& job) {
+    StoredRange range;
+    {
+      Query query(head_);
+      if (query.bind(job.room).step()) range.head = query.seq(0);
+    }
+    {
+      Query query(messages_);
+      query.bind(job.room).bind(to_db(job.after)).bind(to_db(job.limit));
+      while (query.step()) {
+        range.messages.push_back(
+            Message{job.room, query.seq(0), query.text(1), query.text(3), query.integer(2)});
+      }
+    }
+    Query query(first_);
+    const bool any = query.bind(job.room).step() && !query.null(0);
+    range.first_retained = any ? query.seq(0) : range.head + 1;
+    return range;
+  }
+
+  Metrics& metrics_;
+  Connection db_;
+  Statement begin_{db_, "BEGIN"};
+  Statement end_{db_, "COMMIT"};
+  Statement head_{db_, "SELECT head FROM rooms WHERE room = ?1"};
+  Statement messages_{db_,
+                      "SELECT seq, id, ts, data FROM messages WHERE room = ?1 AND seq > ?2 "
+                      "ORDER BY seq LIMIT ?3"};
+  Statement first_{db_, "SELECT MIN(seq) FROM messages WHERE room = ?1"};
+  JobQueue<PendingRead> queue_;
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+SqliteStore::SqliteStore(const fs::path& file, SqliteStoreOptions options, Metrics& metrics) {
+  try {
+    // The writer first: it creates the file and schema the read-only connection needs.
+    writer_ = std::make_unique<Writer>(file, options, metrics);
+    reader_ = std::make_unique<Reader>(file, metrics);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot open message store " + file.string() + ": " + e.what());
+  }
+}
+
+// Stopped before being destroyed, so a handler that calls append() or read() meanwhile still
+// finds both objects. Appends first: their handlers may queue reads, which are then answered.
+SqliteStore::~SqliteStore() {
+  writer_->stop();
+  reader_->stop();
+}
+
+void SqliteStore::append(AppendRequest request, AppendHandler done) {
+  PendingAppend pending{std::move(request), std::move(done)};
+  if (!writer_->push(std::move(pending))) {
+    pending.done(std::make_error_code(std::errc::operation_canceled), {});
+  }
+}
+
+void SqliteStore::read(std::string room, Seq after, std::size_t limit, ReadHandler done) {
+  PendingRead pending{std::move(room), after, limit, std::move(done)};
+  if (!reader_->push(std::move(pending))) {
+    pending.done(std::make_error_code(std::errc::operation_canceled), {});
+  }
+}
+
+std::uint64_t SqliteStore::commits() const {
+  return writer_->commits();
+}
+
+}  // namespace herald

@@ -1,0 +1,495 @@
+#include "store/store_sqlite.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace herald {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// Generous: the suite runs under sanitizers on busy machines. Only a hang hits it.
+constexpr auto kTimeout = 60s;
+
+struct Appended {
+  std::error_code error;
+  AppendResult result;
+};
+
+struct Read {
+  std::error_code error;
+  StoredRange range;
+};
+
+template <typename T>
+T await(std::future<T>& future) {
+  if (future.wait_for(kTimeout) != std::future_status::ready) {
+    throw std::runtime_error("store handler not called in time");
+  }
+  return future.get();
+}
+
+std::future<Appended> append_async(MessageStore& store, std::string room, std::string id,
+                                   std::string data = "{}") {
+  auto promise = std::make_shared<std::promise<Appended>>();
+  auto future = promise->get_future();
+  store.append({std::move(room), std::move(id), std::move(data)},
+               [promise](std::error_code error, AppendResult result) {
+                 promise->set_value({error, std::move(result)});
+               });
+  return future;
+}
+
+AppendResult append(MessageStore& store, std::string room, std::string id = "",
+                    std::string data = "{}") {
+  auto future = append_async(store, std::move(room), std::move(id), std::move(data));
+  Appended appended = await(future);
+  EXPECT_FALSE(appended.error) << appended.error.message();
+  return appended.result;
+}
+
+StoredRange read_room(MessageStore& store, std::string room, Seq after, std::size_t limit = 1000) {
+  std::promise<Read> promise;
+  auto future = promise.get_future();
+  store.read(std::move(room), after, limit, [&promise](std::error_code error, StoredRange range) {
+    promise.set_value({error, std::move(range)});
+  });
+  Read result = await(future);
+  EXPECT_FALSE(result.error) << result.error.message();
+  return result.range;
+}
+
+std::vector<Seq> seqs(const StoredRange& range) {
+  std::vector<Seq> out;
+  for (const auto& message : range.messages) {
+    out.push_back(message.seq);
+  }
+  return out;
+}
+
+// Polls until `done` holds for the room's snapshot: retention runs on its own schedule.
+StoredRange read_until(MessageStore& store, const std::string& room,
+                       const std::function<bool(const StoredRange&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  StoredRange range = read_room(store, room, 0);
+  while (!done(range) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+    range = read_room(store, room, 0);
+  }
+  return range;
+}
+
+// Direct access to the file, for what the store's API cannot do: triggers, old timestamps.
+void exec_sql(const fs::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error != nullptr ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  SqliteStoreTest() {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("herald-store-" + std::string(test->name()) + "-" + std::to_string(::getpid()) + "-" +
+            std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+  }
+
+  ~SqliteStoreTest() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  fs::path file() const { return dir_ / "herald.db"; }
+
+  std::unique_ptr<SqliteStore> open(SqliteStoreOptions options = {}) {
+    return std::make_unique<SqliteStore>(file(), options, metrics_);
+  }
+
+  fs::path dir_;
+  Metrics metrics_;
+};
+
+TEST_F(SqliteStoreTest, SeqIsGaplessAndIndependentPerRoom) {
+  auto store = open();
+  EXPECT_EQ(append(*store, "a").message.seq, 1u);
+  EXPECT_EQ(append(*store, "a").message.seq, 2u);
+  EXPECT_EQ(append(*store, "b").message.seq, 1u);
+  EXPECT_EQ(append(*store, "a").message.seq, 3u);
+  EXPECT_EQ(append(*store, "b").message.seq, 2u);
+
+  EXPECT_EQ(seqs(read_room(*store, "a", 0)), (std::vector<Seq>{1, 2, 3}));
+  EXPECT_EQ(seqs(read_room(*store, "b", 0)), (std::vector<Seq>{1, 2}));
+  EXPECT_EQ(metrics_.messages_in.value(), 5u);
+  EXPECT_GE(metrics_.store_commit_seconds.count(), 1u);
+}
+
+TEST_F(SqliteStoreTest, StoresWhatWasAppended) {
+  auto store = open();
+  const auto before = std::chrono::system_clock::now();
+  const AppendResult result = append(*store, "room", "id-1", R"({"text":"hi"})");
+  EXPECT_FALSE(result.duplicate);
+  EXPECT_EQ(result.message.room, "room");
+  EXPECT_EQ(result.message.id, "id-1");
+  EXPECT_EQ(result.message.data, R"({"text":"hi"})");
+  const auto before_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
+  EXPECT_GE(result.message.ts_ms, before_ms);
+
+  const StoredRange range = read_room(*store, "room", 0);
+  ASSERT_EQ(range.messages.size(), 1u);
+  const Message& stored = range.messages[0];
+  EXPECT_EQ(stored.room, "room");
+  EXPECT_EQ(stored.seq, 1u);
+  EXPECT_EQ(stored.id, "id-1");
+  EXPECT_EQ(stored.data, R"({"text":"hi"})");
+  EXPECT_EQ(stored.ts_ms, result.message.ts_ms);
+}
+
+TEST_F(SqliteStoreTest, RetryWithSameIdReturnsTheOriginal) {
+  auto store = open();
+  const AppendResult original = append(*store, "a", "m1", "\"first\"");
+  append(*store, "a", "m2");
+  const AppendResult retry = append(*store, "a", "m1", "\"second\"");
+
+  EXPECT_TRUE(retry.duplicate);
+  EXPECT_EQ(retry.message.seq, original.message.seq);
+  EXPECT_EQ(retry.message.data, "\"first\"");
+  EXPECT_EQ(retry.message.ts_ms, original.message.ts_ms);
+  EXPECT_EQ(retry.message.id, "m1");
+
+  const StoredRange range = read_room(*store, "a", 0);
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{1, 2}));
+  EXPECT_EQ(range.head, 2u);
+  EXPECT_EQ(metrics_.messages_in.value(), 2u);
+
+  // Ids are scoped to their room, and an empty id is no id at all.
+  EXPECT_FALSE(append(*store, "b", "m1").duplicate);
+  EXPECT_FALSE(append(*store, "a", "").duplicate);
+  EXPECT_FALSE(append(*store, "a", "").duplicate);
+  EXPECT_EQ(read_room(*store, "a", 0).head, 4u);
+}
+
+// The first append's handler holds the writer thread until the rest are queued, so those are
+// certain to be taken together into one transaction.
+class HeldWriter {
+ public:
+  explicit HeldWriter(SqliteStore& store) {
+    auto entered = std::make_shared<std::promise<void>>();
+    auto entered_future = entered->get_future();
+    auto release = release_.get_future().share();
+    store.append({"hold", "", "{}"}, [entered, release](std::error_code, AppendResult) {
+      entered->set_value();
+      release.wait_for(kTimeout);
+    });
+    await(entered_future);
+  }
+  ~HeldWriter() { release(); }
+
+  void release() {
+    if (!released_) release_.set_value();
+    released_ = true;
+  }
+
+ private:
+  std::promise<void> release_;
+  bool released_ = false;
+};
+
+TEST_F(SqliteStoreTest, RetryWithinOneBatchIsADuplicate) {
+  auto store = open();
+  HeldWriter held(*store);
+  const std::uint64_t commits_before = store->commits();
+  auto first = append_async(*store, "a", "k", "\"one\"");
+  auto other = append_async(*store, "a", "x");
+  auto retry = append_async(*store, "a", "k", "\"two\"");
+  held.release();
+
+  const Appended a = await(first);
+  const Appended b = await(other);
+  const Appended c = await(retry);
+  EXPECT_EQ(store->commits(), commits_before + 1);
+  EXPECT_FALSE(a.error);
+  EXPECT_FALSE(c.error);
+  EXPECT_FALSE(a.result.duplicate);
+  EXPECT_EQ(b.result.message.seq, 2u);
+  EXPECT_TRUE(c.result.duplicate);
+  EXPECT_EQ(c.result.message.seq, a.result.message.seq);
+  EXPECT_EQ(c.result.message.data, "\"one\"");
+  EXPECT_EQ(seqs(read_room(*store, "a", 0)), (std::vector<Seq>{1, 2}));
+}
+
+TEST_F(SqliteStoreTest, ConcurrentAppendsAreGroupCommittedInSeqOrder) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 1250;
+  constexpr int kTotal = kThreads * kPerThread;
+  const std::vector<std::string> rooms = {"even", "odd"};
+  auto store = open();
+
+  std::mutex mutex;
+  std::map<std::string, std::vector<Seq>> handled;  // per room, in handler call order
+  int errors = 0;
+  int duplicates = 0;
+  std::promise<void> all_done;
+  int remaining = kTotal;
+  const auto caller = std::this_thread::get_id();
+  bool on_caller_thread = false;
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string id = std::to_string(t) + "-" + std::to_string(i);
+        store->append({rooms[i % 2], id, "{}"}, [&](std::error_code error, AppendResult result) {
+          std::lock_guard lock(mutex);
+          on_caller_thread = on_caller_thread || std::this_thread::get_id() == caller;
+          errors += error ? 1 : 0;
+          duplicates += result.duplicate ? 1 : 0;
+          handled[result.message.room].push_back(result.message.seq);
+          if (--remaining == 0) all_done.set_value();
+        });
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  auto done = all_done.get_future();
+  await(done);
+
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(duplicates, 0);
+  EXPECT_FALSE(on_caller_thread);
+  for (const auto& room : rooms) {
+    const auto& order = handled[room];
+    ASSERT_EQ(order.size(), static_cast<std::size_t>(kTotal / 2)) << room;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      ASSERT_EQ(order[i], i + 1) << room;
+    }
+  }
+  EXPECT_LT(store->commits(), static_cast<std::uint64_t>(kTotal / 10));
+  EXPECT_EQ(metrics_.messages_in.value(), static_cast<std::uint64_t>(kTotal));
+}
+
+TEST_F(SqliteStoreTest, MaxBatchBoundsATransaction) {
+  auto store = open({.max_batch = 2});
+  HeldWriter held(*store);
+  const std::uint64_t commits_before = store->commits();
+  std::vector<std::future<Appended>> futures;
+  for (int i = 0; i < 6; ++i) {
+    futures.push_back(append_async(*store, "a", ""));
+  }
+  held.release();
+  for (auto& future : futures) {
+    EXPECT_FALSE(await(future).error);
+  }
+  EXPECT_EQ(store->commits(), commits_before + 3);
+}
+
+TEST_F(SqliteStoreTest, SurvivesReopening) {
+  {
+    auto store = open();
+    append(*store, "a", "first", "\"1\"");
+    append(*store, "a");
+    append(*store, "b");
+  }
+  auto store = open();
+  EXPECT_EQ(append(*store, "a").message.seq, 3u);
+  EXPECT_EQ(append(*store, "b").message.seq, 2u);
+  const AppendResult retry = append(*store, "a", "first", "\"again\"");
+  EXPECT_TRUE(retry.duplicate);
+  EXPECT_EQ(retry.message.seq, 1u);
+  EXPECT_EQ(retry.message.data, "\"1\"");
+  EXPECT_EQ(seqs(read_room(*store, "a", 0)), (std::vector<Seq>{1, 2, 3}));
+}
+
+TEST_F(SqliteStoreTest, DestructorFinishesQueuedAppends) {
+  constexpr int kCount = 500;
+  std::vector<std::future<Appended>> futures;
+  {
+    auto store = open();
+    for (int i = 0; i < kCount; ++i) {
+      futures.push_back(append_async(*store, "a", ""));
+    }
+  }
+  for (auto& future : futures) {
+    ASSERT_EQ(future.wait_for(0s), std::future_status::ready);
+    EXPECT_FALSE(future.get().error);
+  }
+  auto store = open();
+  EXPECT_EQ(read_room(*store, "a", 0).head, static_cast<Seq>(kCount));
+}
+
+TEST_F(SqliteStoreTest, RetentionByCountKeepsTheNewest) {
+  auto store = open({.retention_messages = 3});
+  for (int i = 0; i < 10; ++i) {
+    append(*store, "a");
+  }
+  append(*store, "b");
+
+  StoredRange range = read_until(*store, "a", [](auto& r) { return r.first_retained == 8; });
+  EXPECT_EQ(range.first_retained, 8u);
+  EXPECT_EQ(range.head, 10u);
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{8, 9, 10}));
+
+  append(*store, "a");
+  range = read_until(*store, "a", [](auto& r) { return r.first_retained == 9; });
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{9, 10, 11}));
+  EXPECT_EQ(seqs(read_room(*store, "b", 0)), (std::vector<Seq>{1}));
+}
+
+TEST_F(SqliteStoreTest, LoweredCountLimitAppliesToRoomsNotWrittenSinceReopening) {
+  {
+    auto store = open();
+    for (int i = 0; i < 5; ++i) {
+      append(*store, "a");
+    }
+  }
+  auto store = open({.retention_messages = 2});
+  const StoredRange range = read_until(*store, "a", [](auto& r) { return r.first_retained == 4; });
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{4, 5}));
+}
+
+TEST_F(SqliteStoreTest, RetentionByAgeDeletesAContiguousPrefix) {
+  {
+    auto store = open();
+    for (int i = 0; i < 5; ++i) {
+      append(*store, "a");
+    }
+    append(*store, "b");
+  }
+  // Two hours old: seq 2 (out of order, as after a clock step) and 3. Seq 1 stays recent.
+  const auto old_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          (std::chrono::system_clock::now() - 2h).time_since_epoch())
+                          .count();
+  exec_sql(file(), "UPDATE messages SET ts = " + std::to_string(old_ms) +
+                       " WHERE room = 'a' AND seq IN (2, 3)");
+
+  auto store = open({.retention_age = 1h});
+  const StoredRange range = read_until(*store, "a", [](auto& r) { return r.first_retained > 1; });
+  EXPECT_EQ(range.first_retained, 4u);
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{4, 5}));
+  EXPECT_EQ(range.head, 5u);
+  EXPECT_EQ(seqs(read_room(*store, "b", 0)), (std::vector<Seq>{1}));
+}
+
+TEST_F(SqliteStoreTest, SeqIsNeverReusedAfterRetentionDeletedEverything) {
+  {
+    auto store = open({.retention_age = 1s});
+    append(*store, "a", "gone");
+    append(*store, "a");
+    append(*store, "a");
+    const StoredRange range = read_until(*store, "a", [](auto& r) { return r.messages.empty(); });
+    EXPECT_TRUE(range.messages.empty());
+    EXPECT_EQ(range.head, 3u);
+    EXPECT_EQ(range.first_retained, 4u);
+  }
+  auto store = open();
+  EXPECT_EQ(read_room(*store, "a", 0).head, 3u);
+  EXPECT_EQ(append(*store, "a").message.seq, 4u);
+  // Its message is gone, so the id is forgotten with it.
+  const AppendResult again = append(*store, "a", "gone");
+  EXPECT_FALSE(again.duplicate);
+  EXPECT_EQ(again.message.seq, 5u);
+}
+
+TEST_F(SqliteStoreTest, ReadReturnsAConsistentSnapshot) {
+  auto store = open();
+  StoredRange range = read_room(*store, "nowhere", 0);
+  EXPECT_TRUE(range.messages.empty());
+  EXPECT_EQ(range.head, 0u);
+  EXPECT_EQ(range.first_retained, 1u);
+
+  for (int i = 0; i < 5; ++i) {
+    append(*store, "a");
+  }
+
+  range = read_room(*store, "a", 0, 2);
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{1, 2}));
+  EXPECT_EQ(range.head, 5u);
+  EXPECT_EQ(range.first_retained, 1u);
+
+  EXPECT_EQ(seqs(read_room(*store, "a", 3, 10)), (std::vector<Seq>{4, 5}));
+
+  range = read_room(*store, "a", 2, 0);
+  EXPECT_TRUE(range.messages.empty());
+  EXPECT_EQ(range.head, 5u);
+
+  for (const Seq after : {Seq{5}, Seq{99}, ~Seq{0}}) {
+    range = read_room(*store, "a", after);
+    EXPECT_TRUE(range.messages.empty()) << after;
+    EXPECT_EQ(range.head, 5u) << after;
+    EXPECT_EQ(range.first_retained, 1u) << after;
+  }
+}
+
+TEST_F(SqliteStoreTest, ReadHandlerRunsOnAnotherThread) {
+  auto store = open();
+  std::promise<std::thread::id> promise;
+  auto future = promise.get_future();
+  store->read("a", 0, 10, [&promise](std::error_code, StoredRange) {
+    promise.set_value(std::this_thread::get_id());
+  });
+  EXPECT_NE(await(future), std::this_thread::get_id());
+}
+
+TEST_F(SqliteStoreTest, FailedCommitFailsTheWholeBatchAndKeepsSeqGapless) {
+  { open(); }  // creates the schema the trigger needs
+  exec_sql(file(),
+           "CREATE TRIGGER fail BEFORE INSERT ON messages WHEN NEW.data = '\"boom\"' "
+           "BEGIN SELECT RAISE(ABORT, 'boom'); END");
+  auto store = open();
+  EXPECT_EQ(append(*store, "a").message.seq, 1u);
+
+  HeldWriter held(*store);
+  auto good = append_async(*store, "a", "good");
+  auto bad = append_async(*store, "a", "", "\"boom\"");
+  held.release();
+  EXPECT_EQ(await(good).error, std::errc::io_error);
+  EXPECT_EQ(await(bad).error, std::errc::io_error);
+  EXPECT_EQ(metrics_.store_errors.value(), 1u);
+
+  // Nothing of the failed batch remains: the next seq is 2 and the id is free.
+  const AppendResult next = append(*store, "a", "good");
+  EXPECT_FALSE(next.duplicate);
+  EXPECT_EQ(next.message.seq, 2u);
+  EXPECT_EQ(seqs(read_room(*store, "a", 0)), (std::vector<Seq>{1, 2}));
+}
+
+TEST_F(SqliteStoreTest, OpenFailsClearly) {
+  try {
+    SqliteStore store(dir_ / "missing" / "herald.db", {}, metrics_);
+    FAIL() << "opened a file in a missing directory";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos) << e.what();
+  }
+
+  std::ofstream(file()) << "this is not an SQLite database, it is a long enough line of text\n";
+  EXPECT_THROW(open(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace herald
