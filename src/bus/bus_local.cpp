@@ -9,7 +9,8 @@ void LocalBus::publish(const EnvelopePtr& envelope) {
   const std::lock_guard lock(mutex_);
   const auto it = rooms_.find(envelope->msg.room);
   if (it == rooms_.end()) return;
-  for (BusSubscriber* subscriber : it->second) subscriber->on_envelope(envelope);
+  for (BusSubscriber* subscriber : it->second)
+    subscriber->on_envelope(envelope);
 }
 
 void LocalBus::subscribe(const std::string& room, BusSubscriber* subscriber,

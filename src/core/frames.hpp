@@ -16,9 +16,9 @@ std::string encode_welcome(std::string_view session_id, const Limits& limits);
 
 struct Joined {
   std::string_view room;
-  Seq head = 0;        // newest seq in the room when the join was served
+  Seq head = 0;           // newest seq in the room when the join was served
   bool recovered = true;  // false: messages after `since` are gone; delivery restarts at `from`
-  Seq from = 1;        // first seq the session will be sent
+  Seq from = 1;           // first seq the session will be sent
 };
 std::string encode_joined(const Joined& joined);
 std::string encode_left(std::string_view room);

@@ -22,7 +22,8 @@ void History::read(const std::string& room, std::optional<Seq> after, Handler do
   store_.read(room, from, limit, [done = std::move(done)](std::error_code ec, StoredRange stored) {
     HistoryRange range{{}, stored.head, stored.first_retained};
     range.messages.reserve(stored.messages.size());
-    for (auto& message : stored.messages) range.messages.push_back(make_envelope(std::move(message)));
+    for (auto& message : stored.messages)
+      range.messages.push_back(make_envelope(std::move(message)));
     done(ec, std::move(range));
   });
 }

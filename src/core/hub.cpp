@@ -7,7 +7,8 @@ namespace herald {
 namespace asio = boost::asio;
 
 Hub::~Hub() {
-  for (const auto& [name, room] : rooms_) bus_.unsubscribe(name, this);
+  for (const auto& [name, room] : rooms_)
+    bus_.unsubscribe(name, this);
 }
 
 void Hub::join(const std::string& room, HubMember* member, std::function<void()> ready) {
@@ -20,9 +21,8 @@ void Hub::join(const std::string& room, HubMember* member, std::function<void()>
   }
   entry.waiting.push_back(std::move(ready));
   if (created) {
-    bus_.subscribe(room, this, [this, room] {
-      asio::post(executor_, [this, room] { on_subscribed(room); });
-    });
+    bus_.subscribe(room, this,
+                   [this, room] { asio::post(executor_, [this, room] { on_subscribed(room); }); });
   }
 }
 
@@ -30,7 +30,8 @@ void Hub::on_subscribed(const std::string& room) {
   const auto it = rooms_.find(room);
   if (it == rooms_.end()) return;  // everyone left meanwhile
   it->second.subscribed = true;
-  for (auto& ready : std::exchange(it->second.waiting, {})) ready();
+  for (auto& ready : std::exchange(it->second.waiting, {}))
+    ready();
 }
 
 void Hub::leave(const std::string& room, HubMember* member) {
@@ -65,7 +66,8 @@ void Hub::fan_out(const EnvelopePtr& envelope) {
   }
   if (room.last_seq != 0 && seq != room.last_seq + 1) metrics_.gaps_detected.add();
   room.last_seq = seq;
-  for (HubMember* member : room.members) member->deliver(envelope);
+  for (HubMember* member : room.members)
+    member->deliver(envelope);
 }
 
 }  // namespace herald

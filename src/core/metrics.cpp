@@ -13,19 +13,32 @@ void Histogram::observe(double seconds) {
 
 std::string_view to_string(ProtocolError error) {
   switch (error) {
-    case ProtocolError::bad_json: return "bad_json";
-    case ProtocolError::bad_frame: return "bad_frame";
-    case ProtocolError::unknown_op: return "unknown_op";
-    case ProtocolError::hello_required: return "hello_required";
-    case ProtocolError::bad_room: return "bad_room";
-    case ProtocolError::too_many_rooms: return "too_many_rooms";
-    case ProtocolError::already_joined: return "already_joined";
-    case ProtocolError::not_joined: return "not_joined";
-    case ProtocolError::rate_limited: return "rate_limited";
-    case ProtocolError::binary_frame: return "binary_frame";
-    case ProtocolError::invalid_utf8: return "invalid_utf8";
-    case ProtocolError::frame_too_big: return "frame_too_big";
-    case ProtocolError::count_: break;
+    case ProtocolError::bad_json:
+      return "bad_json";
+    case ProtocolError::bad_frame:
+      return "bad_frame";
+    case ProtocolError::unknown_op:
+      return "unknown_op";
+    case ProtocolError::hello_required:
+      return "hello_required";
+    case ProtocolError::bad_room:
+      return "bad_room";
+    case ProtocolError::too_many_rooms:
+      return "too_many_rooms";
+    case ProtocolError::already_joined:
+      return "already_joined";
+    case ProtocolError::not_joined:
+      return "not_joined";
+    case ProtocolError::rate_limited:
+      return "rate_limited";
+    case ProtocolError::binary_frame:
+      return "binary_frame";
+    case ProtocolError::invalid_utf8:
+      return "invalid_utf8";
+    case ProtocolError::frame_too_big:
+      return "frame_too_big";
+    case ProtocolError::count_:
+      break;
   }
   return "unknown";
 }

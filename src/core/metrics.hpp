@@ -71,7 +71,7 @@ struct Metrics {
   Counter bytes_out;     // bytes written to client sockets
   Counter slow_consumer_closes;
   Counter duplicates_dropped;  // envelopes the hub had already delivered
-  Counter gaps_detected;  // envelopes that arrived after a gap; members fill it from history
+  Counter gaps_detected;       // envelopes that arrived after a gap; members fill it from history
   Counter store_errors;
   Counter http_requests;
   std::array<Counter, static_cast<std::size_t>(ProtocolError::count_)> protocol_errors;

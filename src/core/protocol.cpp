@@ -27,7 +27,9 @@ bool valid_message_id(std::string_view id) {
 
 namespace {
 
-DecodeError error(ProtocolError code, std::string reason) { return {code, std::move(reason), {}, {}}; }
+DecodeError error(ProtocolError code, std::string reason) {
+  return {code, std::move(reason), {}, {}};
+}
 
 DecodeError missing_or_mistyped(std::string_view field, std::string_view type) {
   return error(ProtocolError::bad_frame,
@@ -130,7 +132,9 @@ ClientFrame decode_object(const json::object& frame) {
 
 }  // namespace
 
-ClientFrame decode_client_frame(std::string_view text) { return with_object(text, decode_object); }
+ClientFrame decode_client_frame(std::string_view text) {
+  return with_object(text, decode_object);
+}
 
 std::variant<PublishFrame, DecodeError> decode_publish_request(std::string_view body) {
   ClientFrame frame = with_object(body, decode_publish);

@@ -40,7 +40,8 @@ void Session::stop() {
   open_ = false;
   if (stopped_) return;
   stopped_ = true;
-  for (const auto& subscription : rooms_) services_.hub.leave(subscription->room(), subscription.get());
+  for (const auto& subscription : rooms_)
+    services_.hub.leave(subscription->room(), subscription.get());
   rooms_.clear();
 }
 

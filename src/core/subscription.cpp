@@ -35,11 +35,12 @@ void Subscription::on_history(std::error_code ec, HistoryRange range) {
     send_joined(range);
     state_ = State::catching_up;
   }
-  replay(range);
-  const bool more = range.messages.size() >= session_.services().history.page_size() &&
-                    delivered_ < range.head;
+  const bool page_sent = replay(range);
+  const bool more =
+      !page_sent ||
+      (range.messages.size() >= session_.services().history.page_size() && delivered_ < range.head);
   if (more) {
-    // Page by page, each after the previous one is written: a long replay never floods the queue.
+    // Page by page, each once the queue is written out: a long replay never floods the queue.
     session_.outlet().when_flushed([weak = weak_from_this()] {
       if (auto self = weak.lock()) self->read_history(self->delivered_);
     });
@@ -64,10 +65,12 @@ void Subscription::send_joined(const HistoryRange& range) {
   session_.send(encode_joined({room_, range.head, recovered, delivered_ + 1}));
 }
 
-void Subscription::replay(const HistoryRange& range) {
+bool Subscription::replay(const HistoryRange& range) {
+  const std::size_t pause_at = session_.services().limits.outbound_queue_bytes / 2;
   for (const auto& envelope : range.messages) {
     const Seq seq = envelope->msg.seq;
     if (seq <= delivered_) continue;
+    if (session_.outlet().queued_bytes() >= pause_at) return false;
     if (seq != delivered_ + 1) {
       // Retention removed messages between two pages: say so rather than skip silently.
       session_.send(encode_joined({room_, range.head, false, seq}));
@@ -75,6 +78,7 @@ void Subscription::replay(const HistoryRange& range) {
     }
     send(envelope);
   }
+  return true;
 }
 
 void Subscription::drain_buffer() {
@@ -86,7 +90,11 @@ void Subscription::drain_buffer() {
     send(buffer_[i]);
   }
   if (i < buffer_.size()) {
+    // A gap inside the buffer: fill it from history, keeping what follows it.
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i));
+    buffered_bytes_ = 0;
+    for (const auto& envelope : buffer_)
+      buffered_bytes_ += envelope->frame->size();
     read_history(delivered_);
     return;
   }

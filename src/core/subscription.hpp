@@ -32,7 +32,8 @@ class Subscription final : public HubMember, public std::enable_shared_from_this
   void read_history(std::optional<Seq> after);
   void on_history(std::error_code ec, HistoryRange range);
   void send_joined(const HistoryRange& range);
-  void replay(const HistoryRange& range);
+  // Sends the page; false when it stopped early because the outbound queue is half full.
+  bool replay(const HistoryRange& range);
   void drain_buffer();
   void buffer(const EnvelopePtr& envelope);
   void send(const EnvelopePtr& envelope);

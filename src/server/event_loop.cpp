@@ -16,7 +16,9 @@ EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoi
   listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
 }
 
-EventLoop::~EventLoop() { stop(); }
+EventLoop::~EventLoop() {
+  stop();
+}
 
 void EventLoop::start() {
   listener_->start();
@@ -29,7 +31,8 @@ void EventLoop::close_sessions() {
     // Closing erases from the set, so walk a copy.
     const std::vector<WsConnection*> open(transport_->websockets.begin(),
                                           transport_->websockets.end());
-    for (WsConnection* connection : open) connection->close(CloseCode::going_away, "server shutting down");
+    for (WsConnection* connection : open)
+      connection->close(CloseCode::going_away, "server shutting down");
   });
 }
 

@@ -1,9 +1,10 @@
 #include "server/server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "server/event_loop.hpp"
@@ -38,7 +39,8 @@ asio::ip::tcp::endpoint listen_endpoint(const Config& config) {
 
 Server::Server(Config config)
     : config_(std::move(config)),
-      store_(std::make_unique<SqliteStore>(database_file(config_), store_options(config_), metrics_)),
+      store_(
+          std::make_unique<SqliteStore>(database_file(config_), store_options(config_), metrics_)),
       cache_(MemoryCacheOptions{config_.cache_messages, config_.cache_age}),
       publisher_(*store_, cache_, bus_),
       // A page holds at least what the cache does, so a cached range is served in one read.
@@ -55,12 +57,14 @@ Server::Server(Config config)
 Server::~Server() {
   // The store answers what is still queued; those answers go through the publisher, the bus
   // and the loops, so it goes before them.
-  for (auto& loop : loops_) loop->stop();
+  for (auto& loop : loops_)
+    loop->stop();
   store_.reset();
 }
 
 void Server::run() {
-  for (auto& loop : loops_) loop->start();
+  for (auto& loop : loops_)
+    loop->start();
   spdlog::info("herald listening on {} with {} event loop(s), data in {}", config_.listen,
                loops_.size(), config_.data.string());
   if (config_.api_key.empty()) {
@@ -77,17 +81,20 @@ void Server::run() {
 }
 
 void Server::shut_down() {
-  for (auto& loop : loops_) loop->close_sessions();
+  for (auto& loop : loops_)
+    loop->close_sessions();
   const auto deadline = std::chrono::steady_clock::now() + kCloseGrace;
   auto open = [this] {
     std::size_t n = 0;
-    for (auto& loop : loops_) n += loop->open_websockets();
+    for (auto& loop : loops_)
+      n += loop->open_websockets();
     return n;
   };
   while (open() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  for (auto& loop : loops_) loop->stop();
+  for (auto& loop : loops_)
+    loop->stop();
   spdlog::info("herald stopped");
 }
 

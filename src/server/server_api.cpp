@@ -70,8 +70,8 @@ void publish(const ServerApi& api, const HttpRequest& request, Respond respond) 
   auto decoded = decode_publish_request(request.body());
   if (auto* error = std::get_if<DecodeError>(&decoded)) {
     api.metrics.count(error->code);
-    return respond(json_error(request, http::status::bad_request, to_string(error->code),
-                              error->reason));
+    return respond(
+        json_error(request, http::status::bad_request, to_string(error->code), error->reason));
   }
   auto& frame = std::get<PublishFrame>(decoded);
   if (frame.data.size() > api.limits.max_frame_bytes) {
@@ -80,16 +80,16 @@ void publish(const ServerApi& api, const HttpRequest& request, Respond respond) 
                               "data is over the message size limit"));
   }
   AppendRequest append{std::move(frame.room), std::move(frame.id), std::move(frame.data)};
-  api.publisher.publish(std::move(append), [request, respond = std::move(respond)](
-                                               std::error_code ec, const Message& message,
-                                               bool duplicate) {
-    if (ec) {
-      respond(json_error(request, http::status::service_unavailable, "unavailable",
-                         "the message was not stored; retry"));
-      return;
-    }
-    respond(json_response(request, http::status::ok, ack_body(message, duplicate)));
-  });
+  api.publisher.publish(
+      std::move(append), [request, respond = std::move(respond)](
+                             std::error_code ec, const Message& message, bool duplicate) {
+        if (ec) {
+          respond(json_error(request, http::status::service_unavailable, "unavailable",
+                             "the message was not stored; retry"));
+          return;
+        }
+        respond(json_response(request, http::status::ok, ack_body(message, duplicate)));
+      });
 }
 
 struct HistoryQuery {
@@ -141,8 +141,8 @@ void history(const ServerApi& api, const HttpRequest& request, Respond respond) 
                    [request, query = *query, respond = std::move(respond)](std::error_code ec,
                                                                            HistoryRange range) {
                      if (ec) {
-                       respond(json_error(request, http::status::service_unavailable,
-                                          "unavailable", "the store could not be read"));
+                       respond(json_error(request, http::status::service_unavailable, "unavailable",
+                                          "the store could not be read"));
                        return;
                      }
                      respond(json_response(request, http::status::ok, history_body(query, range)));
@@ -152,10 +152,12 @@ void history(const ServerApi& api, const HttpRequest& request, Respond respond) 
 }  // namespace
 
 void add_server_api(HttpRouter& router, const ServerApi& api) {
-  router.add(http::verb::post, "/api/publish",
-             [&api](const HttpRequest& request, Respond respond) { publish(api, request, std::move(respond)); });
-  router.add(http::verb::get, "/api/history",
-             [&api](const HttpRequest& request, Respond respond) { history(api, request, std::move(respond)); });
+  router.add(http::verb::post, "/api/publish", [&api](const HttpRequest& request, Respond respond) {
+    publish(api, request, std::move(respond));
+  });
+  router.add(http::verb::get, "/api/history", [&api](const HttpRequest& request, Respond respond) {
+    history(api, request, std::move(respond));
+  });
   router.add(http::verb::get, "/healthz", [](const HttpRequest& request, Respond respond) {
     respond(json_response(request, http::status::ok, R"({"status":"ok"})"));
   });

@@ -22,7 +22,9 @@ HttpConnection::HttpConnection(boost::asio::ip::tcp::socket socket, TransportCon
   context_.services.metrics.connections.add(1);
 }
 
-HttpConnection::~HttpConnection() { context_.services.metrics.connections.add(-1); }
+HttpConnection::~HttpConnection() {
+  context_.services.metrics.connections.add(-1);
+}
 
 void HttpConnection::read() {
   parser_.emplace();
@@ -30,14 +32,18 @@ void HttpConnection::read() {
   // A publish body carries one message: the frame limit plus room for the envelope fields.
   parser_->body_limit(context_.services.limits.max_frame_bytes + 1024);
   stream_.expires_after(kRequestTimeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void HttpConnection::on_read(beast::error_code ec) {
   if (ec == http::error::body_limit) {
-    write(json_error(parser_->get(), http::status::payload_too_large, "too_large",
-                     "the request body is over the limit"));
+    // The rest of the body is still on the wire: answer, then close.
+    auto response = json_error(parser_->get(), http::status::payload_too_large, "too_large",
+                               "the request body is over the limit");
+    response.keep_alive(false);
+    write(std::move(response));
     return;
   }
   if (ec) {
@@ -60,15 +66,16 @@ void HttpConnection::on_read(beast::error_code ec) {
 
 void HttpConnection::write(HttpResponse response) {
   response_ = std::make_shared<HttpResponse>(std::move(response));
-  http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    const bool keep_alive = self->response_->keep_alive();
-    self->response_.reset();
-    if (ec || !keep_alive) {
-      self->close();
-      return;
-    }
-    self->read();
-  });
+  http::async_write(stream_, *response_,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      const bool keep_alive = self->response_->keep_alive();
+                      self->response_.reset();
+                      if (ec || !keep_alive) {
+                        self->close();
+                        return;
+                      }
+                      self->read();
+                    });
 }
 
 void HttpConnection::close() {

@@ -15,8 +15,9 @@ void HttpRouter::dispatch(const HttpRequest& request, Respond respond) const {
     it->second(request, std::move(respond));
     return;
   }
-  const bool known_path = std::any_of(routes_.begin(), routes_.end(),
-                                      [&](const auto& route) { return route.first.second == path; });
+  const bool known_path = std::any_of(routes_.begin(), routes_.end(), [&](const auto& route) {
+    return route.first.second == path;
+  });
   if (known_path) {
     respond(json_error(request, http::status::method_not_allowed, "method_not_allowed",
                        "this path does not take that method"));

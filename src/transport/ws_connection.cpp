@@ -20,17 +20,21 @@ WsConnection::WsConnection(beast::tcp_stream stream, TransportContext& context)
   context_.services.metrics.connections.add(1);
 }
 
-WsConnection::~WsConnection() { context_.services.metrics.connections.add(-1); }
+WsConnection::~WsConnection() {
+  context_.services.metrics.connections.add(-1);
+}
 
 void WsConnection::run(HttpRequest upgrade) {
   beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout{kHandshakeTimeout, websocket::stream_base::none(),
-                                                 false});
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set(beast::http::field::server, "herald"); }));
+  ws_.set_option(
+      websocket::stream_base::timeout{kHandshakeTimeout, websocket::stream_base::none(), false});
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "herald");
+  }));
   ws_.read_message_max(context_.services.limits.max_frame_bytes);
   ws_.auto_fragment(false);
-  ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  ws_.async_accept(upgrade,
+                   [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
 }
 
 void WsConnection::on_accept(beast::error_code ec) {
@@ -93,7 +97,8 @@ void WsConnection::when_flushed(std::function<void()> next) {
 
 void WsConnection::flush() {
   if (queue_.empty()) {
-    for (auto& next : std::exchange(on_flushed_, {})) boost::asio::post(ws_.get_executor(), std::move(next));
+    for (auto& next : std::exchange(on_flushed_, {}))
+      boost::asio::post(ws_.get_executor(), std::move(next));
     if (closing_) start_close();
     return;
   }
@@ -112,7 +117,8 @@ void WsConnection::flush() {
 void WsConnection::on_write(beast::error_code ec, std::size_t bytes) {
   writing_ = false;
   context_.services.metrics.bytes_out.add(bytes);
-  for (const Frame& frame : in_flight_) queued_bytes_ -= frame->size();
+  for (const Frame& frame : in_flight_)
+    queued_bytes_ -= frame->size();
   in_flight_.clear();
   if (ec) {
     finish();
@@ -131,7 +137,8 @@ void WsConnection::close(CloseCode code, std::string_view reason) {
   closing_.emplace(static_cast<websocket::close_code>(code), beast::string_view(reason));
   if (code == CloseCode::slow_consumer) {
     // What was not written is dropped: the client resumes it from history.
-    for (const Frame& frame : queue_) queued_bytes_ -= frame->size();
+    for (const Frame& frame : queue_)
+      queued_bytes_ -= frame->size();
     queue_.clear();
   }
   close_deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), kCloseTimeout);
@@ -152,7 +159,8 @@ void WsConnection::finish() {
   if (session_) session_->stop();
   if (close_deadline_) close_deadline_->cancel();
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
+                                                 ignored);
 }
 
 }  // namespace herald

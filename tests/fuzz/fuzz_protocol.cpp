@@ -15,8 +15,10 @@ void require(bool condition) {
 }
 
 void check(const herald::ClientFrame& frame) {
-  if (const auto* join = std::get_if<herald::JoinFrame>(&frame)) require(herald::valid_room(join->room));
-  if (const auto* leave = std::get_if<herald::LeaveFrame>(&frame)) require(herald::valid_room(leave->room));
+  if (const auto* join = std::get_if<herald::JoinFrame>(&frame))
+    require(herald::valid_room(join->room));
+  if (const auto* leave = std::get_if<herald::LeaveFrame>(&frame))
+    require(herald::valid_room(leave->room));
   if (const auto* publish = std::get_if<herald::PublishFrame>(&frame)) {
     require(herald::valid_room(publish->room));
     require(publish->id.empty() || herald::valid_message_id(publish->id));
@@ -31,9 +33,8 @@ void check(const herald::ClientFrame& frame) {
   }
   if (const auto* error = std::get_if<herald::DecodeError>(&frame)) {
     boost::json::error_code ec;
-    boost::json::parse(herald::encode_error({to_string(error->code), error->reason, error->room,
-                                             error->id}),
-                       ec);
+    boost::json::parse(
+        herald::encode_error({to_string(error->code), error->reason, error->room, error->id}), ec);
     require(!ec);
   }
 }
