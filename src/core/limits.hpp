@@ -7,11 +7,11 @@ namespace herald {
 
 // Every per-session limit, in one place. Defaults are the documented ones.
 struct Limits {
-  std::size_t max_frame_bytes = 64 * 1024;
+  std::size_t max_frame_bytes = std::size_t{64} * 1024;
   std::size_t max_rooms = 100;
   double publish_rate = 100;  // sustained publishes per second
   double publish_burst = 200;
-  std::size_t outbound_queue_bytes = 1024 * 1024;
+  std::size_t outbound_queue_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds heartbeat{30'000};
 };
 

@@ -18,13 +18,13 @@ void Subscription::read_history(std::optional<Seq> after) {
   auto executor = session_.services().executor;
   session_.services().history.read(
       room_, after, [weak = weak_from_this(), executor](std::error_code ec, HistoryRange range) {
-        boost::asio::post(executor, [weak, ec, range = std::move(range)]() mutable {
-          if (auto self = weak.lock()) self->on_history(ec, std::move(range));
+        boost::asio::post(executor, [weak, ec, range = std::move(range)] {
+          if (auto self = weak.lock()) self->on_history(ec, range);
         });
       });
 }
 
-void Subscription::on_history(std::error_code ec, HistoryRange range) {
+void Subscription::on_history(std::error_code ec, const HistoryRange& range) {
   if (!session_.open()) return;
   if (ec) {
     // Without history the promise of no gap cannot be kept; the client resumes elsewhere.

@@ -30,7 +30,7 @@ class Subscription final : public HubMember, public std::enable_shared_from_this
   enum class State { joining, catching_up, live };
 
   void read_history(std::optional<Seq> after);
-  void on_history(std::error_code ec, HistoryRange range);
+  void on_history(std::error_code ec, const HistoryRange& range);
   void send_joined(const HistoryRange& range);
   // Sends the page; false when it stopped early because the outbound queue is half full.
   bool replay(const HistoryRange& range);

@@ -22,8 +22,8 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   const std::size_t n = std::max(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const char x = i < a.size() ? a[i] : 0;
-    const char y = i < b.size() ? b[i] : 0;
+    const auto x = static_cast<unsigned char>(i < a.size() ? a[i] : 0);
+    const auto y = static_cast<unsigned char>(i < b.size() ? b[i] : 0);
     diff |= static_cast<unsigned char>(x ^ y);
   }
   return diff == 0;
@@ -138,8 +138,8 @@ void history(const ServerApi& api, const HttpRequest& request, Respond respond) 
                               "expected room=<name>&since=<seq>&limit=<1..1000>"));
   }
   api.history.read(query->room, query->since,
-                   [request, query = *query, respond = std::move(respond)](std::error_code ec,
-                                                                           HistoryRange range) {
+                   [request, query = *query, respond = std::move(respond)](
+                       std::error_code ec, const HistoryRange& range) {
                      if (ec) {
                        respond(json_error(request, http::status::service_unavailable, "unavailable",
                                           "the store could not be read"));
@@ -158,13 +158,14 @@ void add_server_api(HttpRouter& router, const ServerApi& api) {
   router.add(http::verb::get, "/api/history", [&api](const HttpRequest& request, Respond respond) {
     history(api, request, std::move(respond));
   });
-  router.add(http::verb::get, "/healthz", [](const HttpRequest& request, Respond respond) {
+  router.add(http::verb::get, "/healthz", [](const HttpRequest& request, const Respond& respond) {
     respond(json_response(request, http::status::ok, R"({"status":"ok"})"));
   });
-  router.add(http::verb::get, "/metrics", [&api](const HttpRequest& request, Respond respond) {
-    respond(make_response(request, http::status::ok, render_metrics(api.metrics),
-                          "text/plain; version=0.0.4"));
-  });
+  router.add(http::verb::get, "/metrics",
+             [&api](const HttpRequest& request, const Respond& respond) {
+               respond(make_response(request, http::status::ok, render_metrics(api.metrics),
+                                     "text/plain; version=0.0.4"));
+             });
 }
 
 }  // namespace herald

@@ -13,7 +13,7 @@ namespace {
 
 // Slow or idle HTTP clients (slowloris) do not keep a connection beyond this.
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
-constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
 }  // namespace
 
@@ -53,7 +53,7 @@ void HttpConnection::on_read(beast::error_code ec) {
   context_.services.metrics.http_requests.add();
   HttpRequest request = parser_->release();
   if (beast::websocket::is_upgrade(request) && request_path(request) == "/ws") {
-    std::make_shared<WsConnection>(std::move(stream_), context_)->run(std::move(request));
+    std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
     return;
   }
   auto executor = stream_.get_executor();

@@ -24,7 +24,7 @@ WsConnection::~WsConnection() {
   context_.services.metrics.connections.add(-1);
 }
 
-void WsConnection::run(HttpRequest upgrade) {
+void WsConnection::run(const HttpRequest& upgrade) {
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(
       websocket::stream_base::timeout{kHandshakeTimeout, websocket::stream_base::none(), false});

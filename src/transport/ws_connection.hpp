@@ -21,7 +21,7 @@ class WsConnection final : public Outlet, public std::enable_shared_from_this<Ws
   WsConnection(boost::beast::tcp_stream stream, TransportContext& context);
   ~WsConnection() override;
 
-  void run(HttpRequest upgrade);
+  void run(const HttpRequest& upgrade);
 
   void send(Frame frame) override;
   std::size_t queued_bytes() const override { return queued_bytes_; }
