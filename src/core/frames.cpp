@@ -1,5 +1,8 @@
 #include "core/frames.hpp"
 
+#include <charconv>
+#include <iterator>
+
 #include "core/json_text.hpp"
 
 namespace herald {
@@ -17,6 +20,15 @@ void append_field(std::string& out, std::string_view name, std::uint64_t number)
   out += name;
   out += "\":";
   out += std::to_string(number);
+}
+
+void append_field(std::string& out, std::string_view name, double number) {
+  char text[32];
+  const auto end = std::to_chars(std::begin(text), std::end(text), number).ptr;
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out.append(text, end);
 }
 
 // An absent client message id is sent as null, so every frame has the same shape.
@@ -50,8 +62,8 @@ std::string encode_welcome(std::string_view session_id, const Limits& limits) {
   append_field(out, "heartbeat_ms", static_cast<std::uint64_t>(limits.heartbeat.count()));
   out += R"(,"limits":{"max_frame_bytes":)" + std::to_string(limits.max_frame_bytes);
   append_field(out, "max_rooms", limits.max_rooms);
-  append_field(out, "publish_rate", static_cast<std::uint64_t>(limits.publish_rate));
-  append_field(out, "publish_burst", static_cast<std::uint64_t>(limits.publish_burst));
+  append_field(out, "publish_rate", limits.publish_rate);
+  append_field(out, "publish_burst", limits.publish_burst);
   append_field(out, "outbound_queue_bytes", limits.outbound_queue_bytes);
   out += "}}";
   return out;

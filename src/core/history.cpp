@@ -4,15 +4,15 @@
 
 namespace herald {
 
-void History::read(const std::string& room, std::optional<Seq> after, Handler done) {
+void History::read(const std::string& room, std::optional<Seq> after, Handler done, Seq needed) {
   if (after) {
-    // The page is at least the cache's capacity, so a cache hit is never truncated and its
-    // newest entry is the room's head.
-    if (auto cached = cache_.since(room, *after, page_size_)) {
+    auto cached = cache_.since(room, *after, page_size_);
+    if (cached && cached->newest >= needed) {
       HistoryRange range;
-      range.head = cached->empty() ? *after : cached->back()->msg.seq;
-      range.first_retained = cached->empty() ? *after + 1 : cached->front()->msg.seq;
-      range.messages = std::move(*cached);
+      range.head = cached->newest;
+      // The cache holds every seq after `after`, so nothing the caller asked for is gone.
+      range.first_retained = *after + 1;
+      range.messages = std::move(cached->messages);
       done({}, std::move(range));
       return;
     }

@@ -26,9 +26,11 @@ class History {
   History(RecentCache& cache, MessageStore& store, std::size_t page_size)
       : cache_(cache), store_(store), page_size_(page_size) {}
 
-  // Messages after `after` (a page at most), or only the head when `after` is absent. The
-  // handler runs inline or on a store thread: callers hop to their own executor.
-  void read(const std::string& room, std::optional<Seq> after, Handler done);
+  // Messages after `after` (a page at most), or only the head when `after` is absent. A caller
+  // that knows seq `needed` exists (it saw a later one) is served by the store when the cache
+  // does not reach that far yet. The handler runs inline or on a store thread: callers hop to
+  // their own executor.
+  void read(const std::string& room, std::optional<Seq> after, Handler done, Seq needed = 0);
 
   std::size_t page_size() const { return page_size_; }
 

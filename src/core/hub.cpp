@@ -21,14 +21,17 @@ void Hub::join(const std::string& room, HubMember* member, std::function<void()>
   }
   entry.waiting.push_back(std::move(ready));
   if (created) {
-    bus_.subscribe(room, this,
-                   [this, room] { asio::post(executor_, [this, room] { on_subscribed(room); }); });
+    entry.generation = ++generations_;
+    bus_.subscribe(room, this, [this, room, generation = entry.generation] {
+      asio::post(executor_, [this, room, generation] { on_subscribed(room, generation); });
+    });
   }
 }
 
-void Hub::on_subscribed(const std::string& room) {
+void Hub::on_subscribed(const std::string& room, std::uint64_t generation) {
   const auto it = rooms_.find(room);
-  if (it == rooms_.end()) return;  // everyone left meanwhile
+  // Everyone left meanwhile; or they did and a new room of that name awaits its own subscription.
+  if (it == rooms_.end() || it->second.generation != generation) return;
   it->second.subscribed = true;
   for (auto& ready : std::exchange(it->second.waiting, {}))
     ready();

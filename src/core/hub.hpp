@@ -41,18 +41,20 @@ class Hub final : public BusSubscriber {
  private:
   struct Room {
     std::vector<HubMember*> members;
-    Seq last_seq = 0;  // newest seq fanned out; 0 before the first
+    Seq last_seq = 0;              // newest seq fanned out; 0 before the first
+    std::uint64_t generation = 0;  // tells this room from an earlier one of the same name
     bool subscribed = false;
     std::vector<std::function<void()>> waiting;  // ready callbacks until subscribed
   };
 
-  void on_subscribed(const std::string& room);
+  void on_subscribed(const std::string& room, std::uint64_t generation);
   void fan_out(const EnvelopePtr& envelope);
 
   boost::asio::any_io_executor executor_;
   Bus& bus_;
   Metrics& metrics_;
   std::unordered_map<std::string, Room> rooms_;
+  std::uint64_t generations_ = 0;
 };
 
 }  // namespace herald

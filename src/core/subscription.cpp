@@ -16,12 +16,17 @@ void Subscription::start(std::optional<Seq> since) {
 
 void Subscription::read_history(std::optional<Seq> after) {
   auto executor = session_.services().executor;
+  // Buffered envelopes prove that every seq before the first of them exists.
+  const Seq needed = buffer_.empty() ? 0 : buffer_.front()->msg.seq - 1;
+  read_needed_ = needed;
   session_.services().history.read(
-      room_, after, [weak = weak_from_this(), executor](std::error_code ec, HistoryRange range) {
+      room_, after,
+      [weak = weak_from_this(), executor](std::error_code ec, HistoryRange range) {
         boost::asio::post(executor, [weak, ec, range = std::move(range)] {
           if (auto self = weak.lock()) self->on_history(ec, range);
         });
-      });
+      },
+      needed);
 }
 
 void Subscription::on_history(std::error_code ec, const HistoryRange& range) {
@@ -46,7 +51,7 @@ void Subscription::on_history(std::error_code ec, const HistoryRange& range) {
     });
     return;
   }
-  drain_buffer();
+  drain_buffer(range.head);
 }
 
 void Subscription::send_joined(const HistoryRange& range) {
@@ -81,12 +86,18 @@ bool Subscription::replay(const HistoryRange& range) {
   return true;
 }
 
-void Subscription::drain_buffer() {
+void Subscription::drain_buffer(Seq head) {
   std::size_t i = 0;
   for (; i < buffer_.size(); ++i) {
     const Seq seq = buffer_[i]->msg.seq;
     if (seq <= delivered_) continue;
-    if (seq != delivered_ + 1) break;
+    if (seq != delivered_ + 1) {
+      // Fetch the missing ones first, unless history was asked for them and has none.
+      if (read_needed_ + 1 < seq || head + 1 >= seq) break;
+      // History ends before this envelope, so what lies between is gone: say so.
+      session_.send(encode_joined({room_, seq, false, seq}));
+      delivered_ = seq - 1;
+    }
     send(buffer_[i]);
   }
   if (i < buffer_.size()) {

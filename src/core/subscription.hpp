@@ -34,14 +34,16 @@ class Subscription final : public HubMember, public std::enable_shared_from_this
   void send_joined(const HistoryRange& range);
   // Sends the page; false when it stopped early because the outbound queue is half full.
   bool replay(const HistoryRange& range);
-  void drain_buffer();
+  // `head`: the newest seq the history read that just completed knew of.
+  void drain_buffer(Seq head);
   void buffer(const EnvelopePtr& envelope);
   void send(const EnvelopePtr& envelope);
 
   Session& session_;
   std::string room_;
   std::optional<Seq> since_;
-  Seq delivered_ = 0;  // newest seq handed to the client
+  Seq delivered_ = 0;    // newest seq handed to the client
+  Seq read_needed_ = 0;  // the seq the latest history read was known to have to reach
   State state_ = State::joining;
   std::vector<EnvelopePtr> buffer_;  // live envelopes held while catching up
   std::size_t buffered_bytes_ = 0;

@@ -38,8 +38,7 @@ void MemoryCache::add(const EnvelopePtr& envelope) {
   if (++shard.adds_since_sweep >= shard.rooms.size()) sweep(shard, now);
 }
 
-std::optional<std::vector<EnvelopePtr>> MemoryCache::since(std::string_view room, Seq after,
-                                                           std::size_t limit) {
+std::optional<CachedRange> MemoryCache::since(std::string_view room, Seq after, std::size_t limit) {
   const std::int64_t now = now_ms();
   Shard& shard = shard_for(room);
   std::lock_guard lock(shard.mutex);
@@ -57,7 +56,7 @@ std::optional<std::vector<EnvelopePtr>> MemoryCache::since(std::string_view room
   if (after > newest || after + 1 < oldest) return std::nullopt;
   const auto first = ring.begin() + static_cast<std::ptrdiff_t>(after + 1 - oldest);
   const auto count = std::min(limit, static_cast<std::size_t>(ring.end() - first));
-  return std::vector<EnvelopePtr>(first, first + static_cast<std::ptrdiff_t>(count));
+  return CachedRange{{first, first + static_cast<std::ptrdiff_t>(count)}, newest};
 }
 
 std::size_t MemoryCache::rooms() const {

@@ -33,8 +33,7 @@ class MemoryCache final : public RecentCache {
   explicit MemoryCache(MemoryCacheOptions options = {});
 
   void add(const EnvelopePtr& envelope) override;
-  std::optional<std::vector<EnvelopePtr>> since(std::string_view room, Seq after,
-                                                std::size_t limit) override;
+  std::optional<CachedRange> since(std::string_view room, Seq after, std::size_t limit) override;
 
   // Rooms holding at least one envelope.
   std::size_t rooms() const;

@@ -32,10 +32,10 @@ void add_range(MemoryCache& cache, const std::string& room, Seq first, Seq last)
 }
 
 // nullopt stays distinguishable from an empty answer.
-std::optional<std::vector<Seq>> seqs(const std::optional<std::vector<EnvelopePtr>>& envelopes) {
-  if (!envelopes) return std::nullopt;
+std::optional<std::vector<Seq>> seqs(const std::optional<CachedRange>& cached) {
+  if (!cached) return std::nullopt;
   std::vector<Seq> out;
-  for (const auto& e : *envelopes) {
+  for (const auto& e : cached->messages) {
     out.push_back(e->msg.seq);
   }
   return out;
@@ -54,12 +54,13 @@ TEST(MemoryCacheTest, ReturnsWhatFollowsInOrder) {
   EXPECT_EQ(seqs(cache.since("a", 2, 100)), want({3, 4, 5}));
   EXPECT_EQ(seqs(cache.since("a", 5, 100)), want({}));
 
-  const auto envelopes = cache.since("a", 3, 100);
-  ASSERT_TRUE(envelopes);
-  ASSERT_EQ(envelopes->size(), 2u);
-  EXPECT_EQ((*envelopes)[0]->msg.id, "id-4");
-  EXPECT_EQ((*envelopes)[0]->msg.room, "a");
-  EXPECT_NE((*envelopes)[0]->frame, nullptr);
+  const auto cached = cache.since("a", 3, 100);
+  ASSERT_TRUE(cached);
+  ASSERT_EQ(cached->messages.size(), 2u);
+  EXPECT_EQ(cached->newest, 5u);
+  EXPECT_EQ(cached->messages[0]->msg.id, "id-4");
+  EXPECT_EQ(cached->messages[0]->msg.room, "a");
+  EXPECT_NE(cached->messages[0]->frame, nullptr);
 }
 
 TEST(MemoryCacheTest, LimitTakesTheOldestFirst) {
@@ -68,6 +69,8 @@ TEST(MemoryCacheTest, LimitTakesTheOldestFirst) {
   EXPECT_EQ(seqs(cache.since("a", 0, 2)), want({1, 2}));
   EXPECT_EQ(seqs(cache.since("a", 3, 1)), want({4}));
   EXPECT_EQ(seqs(cache.since("a", 0, 0)), want({}));
+  // A limited answer still tells how far the cache reaches.
+  EXPECT_EQ(cache.since("a", 0, 2)->newest, 5u);
 }
 
 TEST(MemoryCacheTest, CannotVouchOutsideWhatItHolds) {
@@ -171,10 +174,10 @@ TEST(MemoryCacheTest, ConcurrentAddsAndReadsStayContiguous) {
         const auto got = cache.since("room-" + std::to_string((i + t) % kRooms), after, 50);
         if (!got) continue;
         Seq expected = after + 1;
-        for (const auto& e : *got) {
+        for (const auto& e : got->messages) {
           bad.fetch_add(e->msg.seq == expected++ ? 0 : 1);
         }
-        bad.fetch_add(got->size() <= 50 ? 0 : 1);
+        bad.fetch_add(got->messages.size() <= 50 ? 0 : 1);
       }
     });
   }
