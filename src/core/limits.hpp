@@ -13,6 +13,9 @@ struct Limits {
   double publish_burst = 200;
   std::size_t outbound_queue_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds heartbeat{30'000};
+  // A WebSocket silent for ping_interval is pinged; silent pong_timeout longer, it is dead.
+  std::chrono::seconds ping_interval{25};
+  std::chrono::seconds pong_timeout{10};
 };
 
 }  // namespace herald

@@ -70,6 +70,7 @@ struct Metrics {
   Counter messages_out;  // msg frames queued to sessions
   Counter bytes_out;     // bytes written to client sockets
   Counter slow_consumer_closes;
+  Counter dead_peers;          // connections closed because they stopped answering pings
   Counter duplicates_dropped;  // envelopes the hub had already delivered
   Counter gaps_detected;       // envelopes that arrived after a gap; members fill it from history
   Counter store_errors;

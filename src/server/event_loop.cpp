@@ -14,6 +14,7 @@ EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoi
                                     shared.metrics, shared.limits});
   transport_.emplace(TransportContext{*services_, shared.router, {}});
   listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
+  keepalive_.emplace(io_, *transport_);
 }
 
 EventLoop::~EventLoop() {
@@ -22,12 +23,14 @@ EventLoop::~EventLoop() {
 
 void EventLoop::start() {
   listener_->start();
+  keepalive_->start();
   thread_ = std::thread([this] { io_.run(); });
 }
 
 void EventLoop::close_sessions() {
   asio::post(io_, [this] {
     listener_->stop();
+    keepalive_->stop();
     // Closing erases from the set, so walk a copy.
     const std::vector<WsConnection*> open(transport_->websockets.begin(),
                                           transport_->websockets.end());

@@ -8,6 +8,7 @@
 
 #include "core/hub.hpp"
 #include "core/session.hpp"
+#include "transport/keepalive.hpp"
 #include "transport/listener.hpp"
 #include "transport/transport_context.hpp"
 
@@ -43,6 +44,7 @@ class EventLoop {
   std::optional<TransportContext> transport_;
   boost::asio::io_context io_{1};
   std::shared_ptr<Listener> listener_;
+  std::optional<Keepalive> keepalive_;
   std::thread thread_;
 };
 

@@ -54,6 +54,8 @@ std::string render_metrics(const Metrics& m) {
          m.bytes_out);
   single(out, "herald_slow_consumer_closes_total", "counter",
          "Sessions closed because they fell too far behind.", m.slow_consumer_closes);
+  single(out, "herald_dead_peers_total", "counter",
+         "Connections closed because they stopped answering pings.", m.dead_peers);
   single(out, "herald_duplicates_dropped_total", "counter",
          "Envelopes a room had already fanned out.", m.duplicates_dropped);
   single(out, "herald_gaps_detected_total", "counter",

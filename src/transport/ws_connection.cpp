@@ -32,6 +32,9 @@ void WsConnection::run(const HttpRequest& upgrade) {
     response.set(beast::http::field::server, "herald");
   }));
   ws_.read_message_max(context_.services.limits.max_frame_bytes);
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) {
+    last_heard_ = std::chrono::steady_clock::now();
+  });
   ws_.auto_fragment(false);
   ws_.async_accept(upgrade,
                    [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
@@ -54,6 +57,7 @@ void WsConnection::read() {
 }
 
 void WsConnection::on_read(beast::error_code ec, std::size_t bytes) {
+  last_heard_ = std::chrono::steady_clock::now();
   if (ec) {
     count_read_error(ec);
     finish();
@@ -78,6 +82,23 @@ void WsConnection::count_read_error(beast::error_code ec) {
   } else if (ec == websocket::error::bad_frame_payload) {
     context_.services.metrics.count(ProtocolError::invalid_utf8);
   }
+}
+
+void WsConnection::keep_alive(std::chrono::steady_clock::time_point now) {
+  const auto& limits = context_.services.limits;
+  const auto silence = now - last_heard_;
+  if (silence >= limits.ping_interval + limits.pong_timeout) {
+    context_.services.metrics.dead_peers.add();
+    beast::get_lowest_layer(ws_).close();  // no close handshake: nobody is listening
+    return;
+  }
+  if (silence < limits.ping_interval) {
+    pinging_ = false;
+    return;
+  }
+  if (pinging_ || closing_) return;
+  pinging_ = true;
+  ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {});
 }
 
 void WsConnection::send(Frame frame) {

@@ -28,6 +28,10 @@ class WsConnection final : public Outlet, public std::enable_shared_from_this<Ws
   void close(CloseCode code, std::string_view reason) override;
   void when_flushed(std::function<void()> next) override;
 
+  // Pings the client when it has been silent for the ping interval; cuts it off when it stayed
+  // silent for the pong timeout after that.
+  void keep_alive(std::chrono::steady_clock::time_point now);
+
  private:
   void on_accept(boost::beast::error_code ec);
   void read();
@@ -47,6 +51,8 @@ class WsConnection final : public Outlet, public std::enable_shared_from_this<Ws
   std::vector<boost::asio::const_buffer> buffers_;
   std::vector<std::function<void()>> on_flushed_;
   std::size_t queued_bytes_ = 0;
+  std::chrono::steady_clock::time_point last_heard_ = std::chrono::steady_clock::now();
+  bool pinging_ = false;
   bool writing_ = false;
   bool finished_ = false;
   std::optional<boost::beast::websocket::close_reason> closing_;

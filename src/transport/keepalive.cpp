@@ -1,0 +1,36 @@
+#include "transport/keepalive.hpp"
+
+#include <vector>
+
+#include "transport/ws_connection.hpp"
+
+namespace herald {
+
+namespace {
+
+constexpr auto kSweepInterval = std::chrono::seconds(1);
+
+}  // namespace
+
+void Keepalive::start() {
+  schedule();
+}
+
+void Keepalive::schedule() {
+  timer_.expires_after(kSweepInterval);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    sweep();
+    schedule();
+  });
+}
+
+void Keepalive::sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  // A dead connection leaves the set as it is closed, so walk a copy.
+  const std::vector<WsConnection*> open(context_.websockets.begin(), context_.websockets.end());
+  for (WsConnection* connection : open)
+    connection->keep_alive(now);
+}
+
+}  // namespace herald
