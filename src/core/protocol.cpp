@@ -42,8 +42,12 @@ std::variant<std::string, DecodeError> read_room(const json::object& frame) {
   if (room == nullptr || !room->is_string()) return missing_or_mistyped("room", "a string");
   const std::string_view name = room->get_string();
   if (!valid_room(name)) {
-    return error(ProtocolError::bad_room,
-                 "room names are 1-128 characters of A-Z a-z 0-9 _ . : @ / -");
+    // The name is echoed so that a client can tell which of its frames failed; a long one is
+    // not, rather than cut inside a UTF-8 sequence.
+    DecodeError e = error(ProtocolError::bad_room,
+                          "room names are 1-128 characters of A-Z a-z 0-9 _ . : @ / -");
+    if (name.size() <= 2 * kMaxName) e.room = name;
+    return e;
   }
   return std::string(name);
 }

@@ -46,6 +46,7 @@ std::size_t EventLoop::open_websockets() {
 }
 
 void EventLoop::stop() {
+  work_.reset();
   io_.stop();
   if (thread_.joinable()) thread_.join();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
@@ -43,6 +44,9 @@ class EventLoop {
   std::optional<SessionServices> services_;
   std::optional<TransportContext> transport_;
   boost::asio::io_context io_{1};
+  // Keeps run() going while the loop is idle, so shutdown work posted to it still runs.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
   std::shared_ptr<Listener> listener_;
   std::optional<Keepalive> keepalive_;
   std::thread thread_;

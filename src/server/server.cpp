@@ -41,7 +41,10 @@ Server::Server(Config config)
     : config_(std::move(config)),
       store_(
           std::make_unique<SqliteStore>(database_file(config_), store_options(config_), metrics_)),
-      cache_(MemoryCacheOptions{config_.cache_messages, config_.cache_age}),
+      // The cache never holds what the store no longer has: it would resume what is gone.
+      cache_(MemoryCacheOptions{
+          std::min(config_.cache_messages, config_.retention_messages),
+          std::min<std::chrono::milliseconds>(config_.cache_age, config_.retention_age)}),
       publisher_(*store_, cache_, bus_),
       // A page holds at least what the cache does, so a cached range is served in one read.
       history_(cache_, *store_, std::max<std::size_t>(config_.cache_messages, 1000)),

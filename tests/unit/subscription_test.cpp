@@ -984,7 +984,7 @@ TEST_F(subscription, MalformedFramesAreAnsweredAndTheSessionGoesOn) {
   c.session->on_frame(R"({"op":"dance"})");
   expect_error(c.last(), "unknown_op");
   c.session->on_frame(R"({"op":"join","room":"no spaces"})");
-  expect_error(c.last(), "bad_room");
+  expect_error(c.last(), "bad_room", "no spaces");
   c.session->on_frame(R"({"op":"join","room":"r","since":-1})");
   expect_error(c.last(), "bad_frame", "r");
   c.session->on_frame(R"({"op":"publish","room":"r","id":"m1"})");
