@@ -188,6 +188,29 @@ class TrackedPublisher {
   DeliveryLog problems_;  // only its problem list is used
 };
 
+// Runs `io` until the publisher is done and every subscriber holds `per_subscriber` messages, or
+// until nothing moved for the deadline; says what was missing then.
+inline ::testing::AssertionResult deliver_everything(
+    boost::asio::io_context& io, const TrackedPublisher& publisher,
+    const std::vector<std::unique_ptr<Subscriber>>& subscribers, std::size_t per_subscriber) {
+  const auto delivered = [&] {
+    std::size_t total = 0;
+    for (const auto& s : subscribers)
+      total += s->log.total();
+    return total;
+  };
+  const std::size_t expected = per_subscriber * subscribers.size();
+  const bool done = run_while_progressing(
+      io, [&] { return publisher.done() && delivered() == expected; },
+      [&] { return delivered() + static_cast<std::size_t>(publisher.acked()); });
+  if (done) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "delivery stalled for 60 s: " << publisher.acked() << " acked, " << delivered()
+         << " of " << expected << " messages delivered; publisher "
+         << (publisher.connected() ? "connected" : "not connected")
+         << "; subscribers: " << describe(subscribers);
+}
+
 // The retained history of `room` through the server API matches `expected` (element seq - 1 is
 // the digest of that seq's id and data): seqs 1..head without gap, each id once.
 inline ::testing::AssertionResult history_matches(Api& api, const std::string& room,

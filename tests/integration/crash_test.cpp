@@ -49,24 +49,7 @@ TEST(Crash, AcknowledgedMessagesSurviveKill9AndArriveExactlyOnce) {
   const int acked_before_restart = publisher.acked();
   server.start();
 
-  const auto delivered = [&] {
-    std::size_t total = 0;
-    for (const auto& s : subscribers)
-      total += s->log.total();
-    return total;
-  };
-  const bool done = run_while_progressing(
-      io,
-      [&] {
-        return publisher.done() &&
-               delivered() == static_cast<std::size_t>(kSubscribers) * kMessages;
-      },
-      [&] { return delivered() + static_cast<std::size_t>(publisher.acked()); });
-  EXPECT_TRUE(done) << "stalled for 60 s: " << publisher.acked() << " of " << kMessages
-                    << " acked, " << delivered() << " of " << kSubscribers * kMessages
-                    << " delivered; publisher "
-                    << (publisher.connected() ? "connected" : "not connected")
-                    << "; subscribers: " << describe(subscribers);
+  EXPECT_TRUE(deliver_everything(io, publisher, subscribers, kMessages));
   for (auto& s : subscribers)
     s->stop();
   publisher.stop();
