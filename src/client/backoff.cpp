@@ -17,6 +17,10 @@ Rep exponential(Rep base, unsigned attempt, Rep cap) {
   return base << attempt;
 }
 
+Rep saturating_add(Rep a, Rep b) {
+  return a > std::numeric_limits<Rep>::max() - b ? std::numeric_limits<Rep>::max() : a + b;
+}
+
 }  // namespace
 
 std::uint64_t SplitMix64::random_seed() {
@@ -35,14 +39,17 @@ Backoff::Backoff(BackoffPolicy policy) : Backoff(policy, SplitMix64::random_seed
 
 Backoff::Backoff(BackoffPolicy policy, std::uint64_t seed) : policy_(policy), random_(seed) {}
 
-std::chrono::milliseconds Backoff::next() {
-  const Rep cap = std::max<Rep>(policy_.cap.count(), 0);
-  const Rep delay = exponential(policy_.base.count(), attempt_, cap);
+std::chrono::milliseconds Backoff::next(std::chrono::milliseconds floor) {
+  const Rep wait = std::max<Rep>(floor.count(), 0);
+  const Rep jitter_span = std::max<Rep>(policy_.jitter.count(), 0);
+  Rep cap = std::max<Rep>(policy_.cap.count(), 0);
+  // A server's wait may exceed the cap; it still gets its jitter.
+  if (wait > 0) cap = std::max(cap, saturating_add(wait, jitter_span));
+  const Rep delay = std::max(exponential(policy_.base.count(), attempt_, cap), wait);
   Rep jitter = 0;
-  if (policy_.jitter.count() > 0) {
+  if (jitter_span > 0) {
     // The modulo bias is below 2^-40 for any sane jitter.
-    const auto span = static_cast<std::uint64_t>(policy_.jitter.count()) + 1;
-    jitter = static_cast<Rep>(random_() % span);
+    jitter = static_cast<Rep>(random_() % (static_cast<std::uint64_t>(jitter_span) + 1));
   }
   if (attempt_ < std::numeric_limits<unsigned>::max()) ++attempt_;
   // Compared by subtraction: delay + jitter could overflow for a huge cap.

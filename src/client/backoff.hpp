@@ -31,8 +31,10 @@ class Backoff {
   explicit Backoff(BackoffPolicy policy = {});
   Backoff(BackoffPolicy policy, std::uint64_t seed);  // deterministic, for tests
 
-  // The delay before the next attempt; each call counts one more attempt.
-  std::chrono::milliseconds next();
+  // The delay before the next attempt; each call counts one more attempt. When the server named
+  // a wait (Retry-After, goaway), the delay is at least `floor` plus the jitter: clients told
+  // the same wait at the same moment must still not all come back together.
+  std::chrono::milliseconds next(std::chrono::milliseconds floor = std::chrono::milliseconds(0));
   // After a success: the next delay starts from `base` again.
   void reset() { attempt_ = 0; }
   unsigned attempt() const { return attempt_; }

@@ -47,7 +47,8 @@ struct Link {
   bool writing = false;
   bool open = false;  // handshake done
   bool welcomed = false;
-  bool closing = false;  // close gracefully once the write in flight completes
+  bool closing = false;                // close gracefully once the write in flight completes
+  std::optional<milliseconds> goaway;  // the server is going away: reconnect no sooner than this
 };
 using LinkPtr = std::shared_ptr<Link>;
 
@@ -377,7 +378,8 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   // Every failure ends here: drop the connection, remember nothing is joined, come back later.
-  void fail(const LinkPtr& link, const std::string& reason, milliseconds at_least = {}) {
+  void fail(const LinkPtr& link, std::string reason, milliseconds at_least = {}) {
+    if (link->goaway) reason = "goaway, then " + reason;
     spdlog::debug("herald client: {}", reason);
     timer_.cancel();
     link->resolver.cancel();
@@ -386,7 +388,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     rooms_.on_disconnected();
     cancel_pump();
     requeue_in_flight();  // none of them is known to be stored: all go again after the welcome
-    const milliseconds delay = std::max(backoff_.next(), at_least);
+    const milliseconds delay = backoff_.next(std::max(at_least, link->goaway.value_or(at_least)));
     notify(State::disconnected, reason);
     if (!running_ || link_) return;  // the handler stopped or restarted the client
     schedule_reconnect(delay);
@@ -485,8 +487,13 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     if (op == "error") return on_error_frame(obj, frame);
     if (op == "welcome") return on_welcome(link, obj);
     if (op == "left") return rooms_.on_left(string_field(obj, "room"));
-    // `goaway` is followed by a close, which reconnects.
+    if (op == "goaway") return on_goaway(link, obj);
     spdlog::debug("herald client: ignoring op '{}'", op);
+  }
+
+  // The close that follows reconnects, no sooner than the server asked.
+  void on_goaway(const LinkPtr& link, const json::object& obj) {
+    link->goaway = server_delay(number_field(obj, "reconnect_ms").value_or(0));
   }
 
   void on_welcome(const LinkPtr& link, const json::object& obj) {

@@ -76,7 +76,8 @@ class Client {
   using JoinedHandler =
       std::function<void(std::string_view room, Seq head, bool recovered, Seq from)>;
   // connected: after `welcome` (reason: the session id). disconnected: after every failed
-  // attempt or lost connection (reason: why), and on stop().
+  // attempt or lost connection (reason: why; it starts with "goaway" when the server said it was
+  // going away), and on stop().
   using StateHandler = std::function<void(State state, std::string_view reason)>;
   using ErrorHandler = std::function<void(const ServerError& error)>;
   using AckHandler = std::function<void(const PublishResult& result)>;

@@ -69,6 +69,13 @@ std::string encode_welcome(std::string_view session_id, const Limits& limits) {
   return out;
 }
 
+std::string encode_goaway(std::chrono::milliseconds reconnect) {
+  std::string out = R"({"op":"goaway")";
+  append_field(out, "reconnect_ms", static_cast<std::uint64_t>(reconnect.count()));
+  out += '}';
+  return out;
+}
+
 std::string encode_joined(const Joined& joined) {
   std::string out = R"({"op":"joined")";
   append_field(out, "room", joined.room);

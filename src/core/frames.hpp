@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,8 @@ struct Joined {
 };
 std::string encode_joined(const Joined& joined);
 std::string encode_left(std::string_view room);
+// The server is going away: reconnect (to any edge) after `reconnect` plus the client's jitter.
+std::string encode_goaway(std::chrono::milliseconds reconnect);
 std::string encode_ack(std::string_view id, std::string_view room, Seq seq, bool duplicate);
 
 struct ErrorFrame {

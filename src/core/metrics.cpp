@@ -43,4 +43,18 @@ std::string_view to_string(ProtocolError error) {
   return "unknown";
 }
 
+std::string_view to_string(Refusal refusal) {
+  switch (refusal) {
+    case Refusal::full:
+      return "full";
+    case Refusal::rate:
+      return "rate";
+    case Refusal::draining:
+      return "draining";
+    case Refusal::count_:
+      break;
+  }
+  return "unknown";
+}
+
 }  // namespace herald

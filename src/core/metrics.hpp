@@ -61,6 +61,15 @@ enum class ProtocolError {
 };
 std::string_view to_string(ProtocolError error);
 
+// Why a connection or request was answered 503 before it was served.
+enum class Refusal {
+  full,      // max_connections reached
+  rate,      // over the admission rate
+  draining,  // the edge is shutting down
+  count_
+};
+std::string_view to_string(Refusal refusal);
+
 struct Metrics {
   Gauge connections;
   Gauge sessions;
@@ -76,9 +85,11 @@ struct Metrics {
   Counter store_errors;
   Counter http_requests;
   std::array<Counter, static_cast<std::size_t>(ProtocolError::count_)> protocol_errors;
+  std::array<Counter, static_cast<std::size_t>(Refusal::count_)> refusals;
   Histogram store_commit_seconds;
 
   void count(ProtocolError error) { protocol_errors[static_cast<std::size_t>(error)].add(); }
+  void count(Refusal refusal) { refusals[static_cast<std::size_t>(refusal)].add(); }
 };
 
 }  // namespace herald

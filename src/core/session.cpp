@@ -64,6 +64,11 @@ void Session::close(CloseCode code, std::string_view reason) {
   });
 }
 
+void Session::go_away(std::chrono::milliseconds reconnect) {
+  send(encode_goaway(reconnect));
+  close(CloseCode::going_away, "server shutting down");
+}
+
 void Session::reject(const DecodeError& error, long retry_after_ms) {
   services_.metrics.count(error.code);
   send(encode_error({to_string(error.code), error.reason, error.room, error.id, retry_after_ms}));

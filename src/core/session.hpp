@@ -49,6 +49,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Counts the error and answers it with an error frame.
   void reject(const DecodeError& error, long retry_after_ms = -1);
   void close(CloseCode code, std::string_view reason);
+  // The edge is shutting down: `goaway`, then close 1001.
+  void go_away(std::chrono::milliseconds reconnect);
 
   const SessionServices& services() const { return services_; }
   Outlet& outlet() { return outlet_; }

@@ -194,6 +194,15 @@ std::vector<OptionSpec> option_table(Config& c) {
       bind_option<bool, StoreSyncCodec>(
           "store-sync", "SQLite sync: full survives power loss, normal only a crash",
           c.store_sync_full),
+      bind_option("max-connections",
+                  "Open connections at most; 0 = the open-files limit less a reserve",
+                  c.max_connections),
+      bind_option("admission-rate", "New connections accepted per second; 0 = unlimited",
+                  c.admission_rate),
+      bind_option("admission-burst",
+                  "New connections accepted at once above the rate; 0 = one second's worth",
+                  c.admission_burst),
+      bind_option("drain-window", "Seconds over which SIGTERM closes the sessions", c.drain_window),
       bind_option("log-level", "One of trace, debug, info, warn, error", c.log_level),
   };
 }
@@ -214,7 +223,9 @@ void add_to_cli(CLI::App& serve, const OptionSpec& spec) {
   serve.add_option_function<std::string>(flag, on_value, std::string(spec.help))
       ->envname(env_name(spec.name))
       ->type_name(std::string(spec.type_name))
-      ->default_str(spec.default_text);
+      ->default_str(spec.default_text)
+      // The last of repeated flags wins, so a wrapper can append overrides to its defaults.
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
 bool set_outside_file(const CLI::App& serve, std::string_view name) {
@@ -326,6 +337,9 @@ void validate(const Config& c) {
   // Zero retention would delete messages as soon as they are stored, so resume could never work.
   require_positive("retention-messages", c.retention_messages);
   require_positive("retention-seconds", c.retention_age);
+  require(c.admission_rate >= 0, "admission-rate", "must not be negative");
+  require(c.admission_burst == 0 || c.admission_burst >= 1, "admission-burst",
+          "must be 0 (one second's worth) or at least 1");
   bool known_level =
       std::find(kLogLevels.begin(), kLogLevels.end(), c.log_level) != kLogLevels.end();
   require(known_level, "log-level",

@@ -28,8 +28,14 @@ struct Config {
   std::chrono::seconds retention_age{86400};
   std::size_t cache_messages = 1000;
   std::chrono::seconds cache_age{900};
-  bool store_sync_full = true;     // config key store_sync = "full" | "normal"
-  std::string log_level = "info";  // trace debug info warn error
+  bool store_sync_full = true;  // config key store_sync = "full" | "normal"
+  // Admission: open connections at most (0 = the open-files limit less a reserve) and new
+  // connections per second (0 = unlimited) with a burst (0 = one second's worth).
+  std::size_t max_connections = 0;
+  double admission_rate = 500;
+  double admission_burst = 0;
+  std::chrono::seconds drain_window{30};  // SIGTERM closes sessions spread over this long
+  std::string log_level = "info";         // trace debug info warn error
 };
 
 // Adds every option to the `serve` subcommand, bound to `config`, plus `--config FILE`

@@ -3,8 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
-#include "transport/ws_connection.hpp"
-
 namespace herald {
 namespace asio = boost::asio;
 
@@ -12,9 +10,10 @@ EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoi
   hub_.emplace(io_.get_executor(), shared.bus, shared.metrics);
   services_.emplace(SessionServices{io_.get_executor(), *hub_, shared.publisher, shared.history,
                                     shared.metrics, shared.limits});
-  transport_.emplace(TransportContext{*services_, shared.router, {}});
+  transport_.emplace(TransportContext{*services_, shared.router, shared.admission, {}});
   listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
   keepalive_.emplace(io_, *transport_);
+  drain_.emplace(io_, *transport_);
 }
 
 EventLoop::~EventLoop() {
@@ -27,15 +26,15 @@ void EventLoop::start() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
+void EventLoop::drain(std::chrono::milliseconds window) {
+  asio::post(io_, [this, window] { drain_->start(window); });
+}
+
 void EventLoop::close_sessions() {
   asio::post(io_, [this] {
     listener_->stop();
     keepalive_->stop();
-    // Closing erases from the set, so walk a copy.
-    const std::vector<WsConnection*> open(transport_->websockets.begin(),
-                                          transport_->websockets.end());
-    for (WsConnection* connection : open)
-      connection->close(CloseCode::going_away, "server shutting down");
+    drain_->finish();
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/hub.hpp"
 #include "core/session.hpp"
+#include "server/drain.hpp"
 #include "transport/keepalive.hpp"
 #include "transport/listener.hpp"
 #include "transport/transport_context.hpp"
@@ -26,13 +27,16 @@ class EventLoop {
     Metrics& metrics;
     const Limits& limits;
     const HttpRouter& router;
+    Admission& admission;
   };
 
   EventLoop(const Shared& shared, const boost::asio::ip::tcp::endpoint& endpoint);
   ~EventLoop();
 
   void start();
-  // Stops accepting and closes every WebSocket session with 1001 (going away).
+  // Sends the open sessions away one by one over `window`; the listener stays open.
+  void drain(std::chrono::milliseconds window);
+  // Stops accepting and sends every session still open away at once.
   void close_sessions();
   std::size_t open_websockets();
   void stop();
@@ -49,6 +53,7 @@ class EventLoop {
       io_.get_executor()};
   std::shared_ptr<Listener> listener_;
   std::optional<Keepalive> keepalive_;
+  std::optional<Drain> drain_;
   std::thread thread_;
 };
 

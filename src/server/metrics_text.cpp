@@ -16,12 +16,14 @@ void single(std::string& out, std::string_view name, std::string_view type, std:
   fmt::format_to(std::back_inserter(out), "{} {}\n", name, instrument.value());
 }
 
-void protocol_errors(std::string& out, const Metrics& metrics) {
-  family(out, "herald_protocol_errors_total", "counter",
-         "Client frames answered with an error frame or close code, by code.");
-  for (std::size_t i = 0; i < metrics.protocol_errors.size(); ++i) {
-    fmt::format_to(std::back_inserter(out), "herald_protocol_errors_total{{code=\"{}\"}} {}\n",
-                   to_string(static_cast<ProtocolError>(i)), metrics.protocol_errors[i].value());
+// One series per value of an enum counted in `counters`, labelled `label`.
+template <typename Enum, std::size_t N>
+void labelled(std::string& out, std::string_view name, std::string_view help,
+              std::string_view label, const std::array<Counter, N>& counters) {
+  family(out, name, "counter", help);
+  for (std::size_t i = 0; i < N; ++i) {
+    fmt::format_to(std::back_inserter(out), "{}{{{}=\"{}\"}} {}\n", name, label,
+                   to_string(static_cast<Enum>(i)), counters[i].value());
   }
 }
 
@@ -62,7 +64,12 @@ std::string render_metrics(const Metrics& m) {
          "Envelopes that arrived after a gap, filled from history.", m.gaps_detected);
   single(out, "herald_store_errors_total", "counter", "Failed store transactions.", m.store_errors);
   single(out, "herald_http_requests_total", "counter", "HTTP requests served.", m.http_requests);
-  protocol_errors(out, m);
+  labelled<ProtocolError>(out, "herald_protocol_errors_total",
+                          "Client frames answered with an error frame or close code, by code.",
+                          "code", m.protocol_errors);
+  labelled<Refusal>(out, "herald_refused_total",
+                    "Connections and requests answered 503 before being served, by reason.",
+                    "reason", m.refusals);
   histogram(out, "herald_store_commit_seconds", "Store group-commit latency.",
             m.store_commit_seconds);
   return out;

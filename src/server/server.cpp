@@ -1,10 +1,10 @@
 #include "server/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <thread>
 
 #include "server/event_loop.hpp"
@@ -16,6 +16,11 @@ namespace {
 
 // Sessions get this long to take their close frame before the loops stop.
 constexpr auto kCloseGrace = std::chrono::seconds(2);
+// How often a drain checks whether every session has gone.
+constexpr auto kDrainPoll = std::chrono::milliseconds(50);
+// Descriptors kept back from clients: the store, the listeners, the log, and the connections
+// being refused, which need one each to be told 503.
+constexpr std::size_t kReservedFiles = 64;
 
 SqliteStoreOptions store_options(const Config& config) {
   SqliteStoreOptions options;
@@ -28,6 +33,32 @@ SqliteStoreOptions store_options(const Config& config) {
 std::filesystem::path database_file(const Config& config) {
   std::filesystem::create_directories(config.data);
   return config.data / "herald.db";
+}
+
+// The soft limit on open files (often 1024) is raised to the hard one: the number of clients,
+// not a shell default, should decide how many connections this edge holds.
+std::size_t raise_open_files_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return kReservedFiles * 2;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+AdmissionOptions admission_options(const Config& config) {
+  const std::size_t files = raise_open_files_limit();
+  const std::size_t fits = files > kReservedFiles ? files - kReservedFiles : 1;
+  std::size_t max_connections = config.max_connections == 0 ? fits : config.max_connections;
+  if (max_connections > fits) {
+    spdlog::warn(
+        "max-connections {} is more than the open-files limit allows ({}): expect "
+        "failed accepts past {}",
+        max_connections, files, fits);
+  }
+  const double burst = config.admission_burst > 0 ? config.admission_burst : config.admission_rate;
+  return {max_connections, config.admission_rate, std::max(1.0, burst)};
 }
 
 asio::ip::tcp::endpoint listen_endpoint(const Config& config) {
@@ -48,10 +79,12 @@ Server::Server(Config config)
       publisher_(*store_, cache_, bus_),
       // A page holds at least what the cache does, so a cached range is served in one read.
       history_(cache_, *store_, std::max<std::size_t>(config_.cache_messages, 1000)),
-      api_{publisher_, history_, metrics_, config_.limits, config_.api_key} {
+      api_{publisher_, history_, metrics_, config_.limits, config_.api_key},
+      admission_(admission_options(config_), metrics_) {
   add_server_api(router_, api_);
   const auto endpoint = listen_endpoint(config_);
-  const EventLoop::Shared shared{bus_, publisher_, history_, metrics_, config_.limits, router_};
+  const EventLoop::Shared shared{bus_,           publisher_, history_,  metrics_,
+                                 config_.limits, router_,    admission_};
   for (unsigned i = 0; i < config_.threads; ++i) {
     loops_.push_back(std::make_unique<EventLoop>(shared, endpoint));
   }
@@ -66,6 +99,7 @@ Server::~Server() {
 }
 
 void Server::run() {
+  ShutdownSignals signals;  // first: from here on SIGTERM drains rather than kills
   for (auto& loop : loops_)
     loop->start();
   spdlog::info("herald listening on {} with {} event loop(s), data in {}", config_.listen,
@@ -73,32 +107,36 @@ void Server::run() {
   if (config_.api_key.empty()) {
     spdlog::warn("no --api-key given: the server API (/api/*) is closed");
   }
-
-  asio::io_context signals_io;
-  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
-    spdlog::info("signal {} received: shutting down", signal);
-  });
-  signals_io.run();
-  shut_down();
+  signals.wait_for_first();
+  drain(signals);
+  close_sessions();
+  spdlog::info("herald stopped");
 }
 
-void Server::shut_down() {
+void Server::drain(ShutdownSignals& signals) {
+  admission_.start_draining();
+  for (auto& loop : loops_)
+    loop->drain(config_.drain_window);
+  const auto end = std::chrono::steady_clock::now() + config_.drain_window;
+  while (signals.received() < 2 && open_websockets() > 0 && std::chrono::steady_clock::now() < end)
+    signals.wait_for(kDrainPoll);
+}
+
+void Server::close_sessions() {
   for (auto& loop : loops_)
     loop->close_sessions();
   const auto deadline = std::chrono::steady_clock::now() + kCloseGrace;
-  auto open = [this] {
-    std::size_t n = 0;
-    for (auto& loop : loops_)
-      n += loop->open_websockets();
-    return n;
-  };
-  while (open() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  while (open_websockets() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(kDrainPoll);
   for (auto& loop : loops_)
     loop->stop();
-  spdlog::info("herald stopped");
+}
+
+std::size_t Server::open_websockets() const {
+  std::size_t open = 0;
+  for (const auto& loop : loops_)
+    open += loop->open_websockets();
+  return open;
 }
 
 }  // namespace herald

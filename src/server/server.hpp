@@ -9,8 +9,10 @@
 #include "core/publisher.hpp"
 #include "server/config.hpp"
 #include "server/server_api.hpp"
+#include "server/shutdown_signals.hpp"
 #include "store/cache_memory.hpp"
 #include "store/store_sqlite.hpp"
+#include "transport/admission.hpp"
 #include "transport/http_router.hpp"
 
 namespace herald {
@@ -26,11 +28,14 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Serves until SIGINT or SIGTERM, then closes every session with 1001 and returns.
+  // Serves until SIGINT or SIGTERM, then drains: refuses new requests with 503, sends the
+  // sessions away spread over the drain window (a second signal cuts it short) and returns.
   void run();
 
  private:
-  void shut_down();
+  void drain(ShutdownSignals& signals);
+  void close_sessions();
+  std::size_t open_websockets() const;
 
   Config config_;
   Metrics metrics_;
@@ -41,6 +46,7 @@ class Server {
   History history_;
   ServerApi api_;
   HttpRouter router_;
+  Admission admission_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
 };
 

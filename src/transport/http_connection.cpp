@@ -15,6 +15,20 @@ namespace {
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
+std::string_view refusal_reason(Refusal why) {
+  switch (why) {
+    case Refusal::full:
+      return "the server has reached its connection limit; retry later";
+    case Refusal::rate:
+      return "too many new connections; retry later";
+    case Refusal::draining:
+      return "the server is shutting down; retry later";
+    case Refusal::count_:
+      break;
+  }
+  return "retry later";
+}
+
 }  // namespace
 
 HttpConnection::HttpConnection(boost::asio::ip::tcp::socket socket, TransportContext& context)
@@ -24,6 +38,11 @@ HttpConnection::HttpConnection(boost::asio::ip::tcp::socket socket, TransportCon
 
 HttpConnection::~HttpConnection() {
   context_.services.metrics.connections.add(-1);
+}
+
+void HttpConnection::start() {
+  refused_ = context_.admission.admit_connection();
+  read();
 }
 
 void HttpConnection::read() {
@@ -52,6 +71,11 @@ void HttpConnection::on_read(beast::error_code ec) {
   }
   context_.services.metrics.http_requests.add();
   HttpRequest request = parser_->release();
+  // Refused before the upgrade, too: a refused WebSocket never costs a session.
+  if (const auto refused = refused_ ? refused_ : context_.admission.admit_request()) {
+    refuse(request, *refused);
+    return;
+  }
   if (beast::websocket::is_upgrade(request) && request_path(request) == "/ws") {
     std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
     return;
@@ -62,6 +86,14 @@ void HttpConnection::on_read(beast::error_code ec) {
       self->write(std::move(response));
     });
   });
+}
+
+void HttpConnection::refuse(const HttpRequest& request, const Admission::Refused& refused) {
+  auto response = json_error(request, http::status::service_unavailable, to_string(refused.why),
+                             refusal_reason(refused.why));
+  response.set(http::field::retry_after, std::to_string(refused.retry_after.count()));
+  response.keep_alive(false);  // the client comes back on a fresh connection, maybe elsewhere
+  write(std::move(response));
 }
 
 void HttpConnection::write(HttpResponse response) {

@@ -16,11 +16,12 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
   HttpConnection(boost::asio::ip::tcp::socket socket, TransportContext& context);
   ~HttpConnection();
 
-  void start() { read(); }
+  void start();
 
  private:
   void read();
   void on_read(boost::beast::error_code ec);
+  void refuse(const HttpRequest& request, const Admission::Refused& refused);
   void write(HttpResponse response);
   void close();
 
@@ -29,6 +30,7 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;
+  Admission::Verdict refused_;  // decided once, when the connection was accepted
 };
 
 }  // namespace herald

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "core/session.hpp"
+#include "transport/admission.hpp"
 #include "transport/http_router.hpp"
 
 namespace herald {
@@ -13,6 +14,7 @@ class WsConnection;
 struct TransportContext {
   const SessionServices& services;
   const HttpRouter& router;
+  Admission& admission;                          // shared by every loop
   std::unordered_set<WsConnection*> websockets;  // open ones, to close on shutdown
 };
 

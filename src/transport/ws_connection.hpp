@@ -31,6 +31,8 @@ class WsConnection final : public Outlet, public std::enable_shared_from_this<Ws
   // Pings the client when it has been silent for the ping interval; cuts it off when it stayed
   // silent for the pong timeout after that.
   void keep_alive(std::chrono::steady_clock::time_point now);
+  // The edge is shutting down: the session says goaway and closes with 1001.
+  void go_away(std::chrono::milliseconds reconnect) { session_->go_away(reconnect); }
 
  private:
   void on_accept(boost::beast::error_code ec);

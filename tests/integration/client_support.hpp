@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,7 @@ class Subscriber {
       auto lock = locked();
       if (state == client::State::disconnected && reason != "stopped") {
         disconnects.emplace_back(reason);
+        disconnect_times.push_back(std::chrono::steady_clock::now());
       }
     });
     client_.on_error([this](const client::ServerError& error) {
@@ -69,6 +71,7 @@ class Subscriber {
   DeliveryLog log;
   int joins = 0;                         // every `joined`, re-joins included
   std::vector<std::string> disconnects;  // why, each time the connection was lost
+  std::vector<std::chrono::steady_clock::time_point> disconnect_times;  // when, for each
 
  private:
   std::unique_lock<std::mutex> locked() {

@@ -95,14 +95,15 @@ std::vector<char*> clean_environment() {
   _exit(127);
 }
 
-// Waits up to `limit` for `pid` to exit; true if it did (and was reaped).
-bool reap_within(pid_t pid, std::chrono::milliseconds limit) {
+// Waits up to `limit` for `pid` to exit; its wait status if it did (and was reaped).
+std::optional<int> reap_within(pid_t pid, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (true) {
     int status = 0;
     const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
-    if (reaped == pid || (reaped < 0 && errno == ECHILD)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (reaped == pid) return status;
+    if (reaped < 0 && errno == ECHILD) return -1;  // gone, how is unknown: not a clean exit
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(20ms);
   }
 }
@@ -152,12 +153,11 @@ std::string ServerProcess::log() const {
 
 void ServerProcess::start() {
   if (running()) throw std::logic_error("herald serve is already running");
-  std::vector<std::string> args = {HERALD_BINARY, "serve",
-                                   "--listen",    "127.0.0.1:" + std::to_string(port_),
-                                   "--data",      data_dir().string(),
-                                   "--api-key",   api_key_,
-                                   "--threads",   "2",
-                                   "--log-level", "warn"};
+  std::vector<std::string> args = {HERALD_BINARY, "serve", "--listen",
+                                   "127.0.0.1:" + std::to_string(port_), "--data",
+                                   data_dir().string(), "--api-key", api_key_, "--threads", "2",
+                                   // Restarts in tests need not wait out a production drain.
+                                   "--drain-window", "2", "--log-level", "warn"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
@@ -207,17 +207,29 @@ void ServerProcess::kill9() {
 
 void ServerProcess::stop(std::chrono::seconds grace) {
   if (!running()) return;
-  ::kill(pid_, SIGTERM);
-  if (!reap_within(pid_, grace)) {
-    ADD_FAILURE() << "herald serve ignored SIGTERM for " << grace.count() << " s";
-    kill9();
-  }
-  pid_ = -1;
+  terminate();
+  wait_exit(grace);
 }
 
-std::pair<int, std::string> http(const ServerProcess& server, std::string_view method,
-                                 std::string_view target, std::string_view body,
-                                 const Headers& headers) {
+void ServerProcess::terminate() {
+  if (running()) ::kill(pid_, SIGTERM);
+}
+
+std::optional<int> ServerProcess::wait_exit(std::chrono::seconds grace) {
+  if (!running()) return std::nullopt;
+  const auto status = reap_within(pid_, grace);
+  if (!status) {
+    ADD_FAILURE() << "herald serve ignored SIGTERM for " << grace.count() << " s";
+    kill9();
+    return std::nullopt;
+  }
+  pid_ = -1;
+  if (!WIFEXITED(*status)) return std::nullopt;
+  return WEXITSTATUS(*status);
+}
+
+HttpResponse http_response(const ServerProcess& server, std::string_view method,
+                           std::string_view target, std::string_view body, const Headers& headers) {
   web::request<web::string_body> request;
   request.version(11);
   request.method_string(method);
@@ -235,7 +247,7 @@ std::pair<int, std::string> http(const ServerProcess& server, std::string_view m
   asio::io_context io;
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
-  web::response<web::string_body> response;
+  HttpResponse response;
   beast::error_code result;
   stream.expires_after(10s);
   const asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), server.port());
@@ -251,6 +263,13 @@ std::pair<int, std::string> http(const ServerProcess& server, std::string_view m
   if (result) {
     throw std::system_error(result, std::string(method) + " " + std::string(target));
   }
+  return response;
+}
+
+std::pair<int, std::string> http(const ServerProcess& server, std::string_view method,
+                                 std::string_view target, std::string_view body,
+                                 const Headers& headers) {
+  HttpResponse response = http_response(server, method, target, body, headers);
   return {response.result_int(), std::move(response.body())};
 }
 

@@ -2,8 +2,10 @@
 
 #include <sys/types.h>
 
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,7 +18,8 @@ namespace herald::test {
 // a test can crash the server and check what survives.
 class ServerProcess {
  public:
-  // Appended after the defaults (--listen --data --api-key --threads 2 --log-level warn).
+  // Appended after the defaults (--listen --data --api-key --threads 2 --drain-window 2
+  // --log-level warn), which they override.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
   // SIGTERM (SIGKILL after 10 s), removes the temporary directory; prints the server's log if
   // the test failed.
@@ -31,6 +34,11 @@ class ServerProcess {
   void kill9();
   // SIGTERM (drain) and wait; after `grace`, a test failure and SIGKILL.
   void stop(std::chrono::seconds grace = std::chrono::seconds(40));
+  // SIGTERM, without waiting.
+  void terminate();
+  // Waits for the process to exit: its exit code, or nothing if a signal ended it. After
+  // `grace`, a test failure, SIGKILL and nothing.
+  std::optional<int> wait_exit(std::chrono::seconds grace);
   bool running() const { return pid_ > 0; }
 
   unsigned short port() const { return port_; }
@@ -50,10 +58,16 @@ class ServerProcess {
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-// One HTTP/1.1 request to the server (10 s limit): {status, body}. A non-empty body without a
-// Content-Type header is sent as application/json. Throws std::system_error when no response
+// One HTTP/1.1 request to the server (10 s limit), the whole response. A non-empty body without
+// a Content-Type header is sent as application/json. Throws std::system_error when no response
 // comes back (refused, reset, timeout).
+HttpResponse http_response(const ServerProcess& server, std::string_view method,
+                           std::string_view target, std::string_view body = {},
+                           const Headers& headers = {});
+
+// http_response(), cut down to {status, body}.
 std::pair<int, std::string> http(const ServerProcess& server, std::string_view method,
                                  std::string_view target, std::string_view body = {},
                                  const Headers& headers = {});

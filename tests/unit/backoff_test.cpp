@@ -109,5 +109,36 @@ TEST(Backoff, UnseededInstancesDiffer) {
   EXPECT_TRUE(differ);
 }
 
+TEST(Backoff, ServerWaitIsAFloorWithJitterOnTop) {
+  const BackoffPolicy policy;  // 100 ms, 1 s, 30 s
+  std::set<Rep> delays;
+  for (std::uint32_t seed = 1; seed <= 100; ++seed) {
+    const Rep delay = Backoff(policy, seed).next(milliseconds(5000)).count();
+    EXPECT_GE(delay, 5000);
+    EXPECT_LE(delay, 6000);
+    delays.insert(delay);
+  }
+  // Clients told the same Retry-After at the same moment still come back spread out.
+  EXPECT_GT(delays.size(), 50u);
+}
+
+TEST(Backoff, ServerWaitBeyondTheCapStillGetsJitter) {
+  const BackoffPolicy policy{
+      .base = milliseconds(100), .jitter = milliseconds(1000), .cap = milliseconds(2000)};
+  for (std::uint32_t seed = 1; seed <= 100; ++seed) {
+    const Rep delay = Backoff(policy, seed).next(milliseconds(10'000)).count();
+    EXPECT_GE(delay, 10'000);
+    EXPECT_LE(delay, 11'000);
+  }
+}
+
+TEST(Backoff, ExponentialDelayWinsOverASmallerServerWait) {
+  Backoff backoff(
+      {.base = milliseconds(100), .jitter = milliseconds(0), .cap = milliseconds(10'000)}, 1);
+  for (int i = 0; i < 5; ++i)
+    backoff.next();
+  EXPECT_EQ(backoff.next(milliseconds(1000)).count(), 3200);  // 100 · 2^5
+}
+
 }  // namespace
 }  // namespace herald::client

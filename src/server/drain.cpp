@@ -1,0 +1,46 @@
+#include "server/drain.hpp"
+
+#include "transport/ws_connection.hpp"
+
+namespace herald {
+
+void Drain::start(std::chrono::milliseconds window) {
+  start_ = std::chrono::steady_clock::now();
+  window_ = window;
+  sessions_.clear();
+  for (WsConnection* connection : context_.websockets)
+    sessions_.push_back(connection->weak_from_this());
+  next_ = 0;
+  send_away_due();
+}
+
+std::chrono::steady_clock::time_point Drain::due(std::size_t index) const {
+  return start_ + window_ * index / sessions_.size();
+}
+
+void Drain::send_away_due() {
+  const auto now = std::chrono::steady_clock::now();
+  for (; next_ < sessions_.size() && due(next_) <= now; ++next_) {
+    // A session that ended on its own since the start has nothing left to send away.
+    if (auto connection = sessions_[next_].lock()) connection->go_away(kReconnect);
+  }
+  schedule();
+}
+
+void Drain::schedule() {
+  if (next_ == sessions_.size()) return;
+  timer_.expires_at(due(next_));
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) send_away_due();
+  });
+}
+
+void Drain::finish() {
+  timer_.cancel();
+  // Sending away erases from the set, so walk a copy.
+  const std::vector<WsConnection*> open(context_.websockets.begin(), context_.websockets.end());
+  for (WsConnection* connection : open)
+    connection->go_away(kReconnect);
+}
+
+}  // namespace herald
