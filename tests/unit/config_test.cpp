@@ -98,6 +98,10 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(config.cache_messages, 1000u);
   EXPECT_EQ(config.cache_age, 900s);
   EXPECT_TRUE(config.store_sync_full);
+  EXPECT_EQ(config.max_connections, 0u);
+  EXPECT_EQ(config.admission_rate, 500);
+  EXPECT_EQ(config.admission_burst, 0);
+  EXPECT_EQ(config.drain_window, 30s);
   EXPECT_EQ(config.log_level, "info");
 }
 
@@ -132,6 +136,14 @@ TEST_F(ConfigTest, FlagsSetEveryOption) {
                          "30",
                          "--store-sync",
                          "normal",
+                         "--max-connections",
+                         "900",
+                         "--admission-rate",
+                         "50",
+                         "--admission-burst",
+                         "80",
+                         "--drain-window",
+                         "5",
                          "--log-level",
                          "debug"});
   EXPECT_EQ(config.listen, "[::1]:9000");
@@ -149,7 +161,17 @@ TEST_F(ConfigTest, FlagsSetEveryOption) {
   EXPECT_EQ(config.cache_messages, 0u);
   EXPECT_EQ(config.cache_age, 30s);
   EXPECT_FALSE(config.store_sync_full);
+  EXPECT_EQ(config.max_connections, 900u);
+  EXPECT_EQ(config.admission_rate, 50);
+  EXPECT_EQ(config.admission_burst, 80);
+  EXPECT_EQ(config.drain_window, 5s);
   EXPECT_EQ(config.log_level, "debug");
+}
+
+TEST_F(ConfigTest, TheLastOfRepeatedFlagsWins) {
+  Config config = parse({"--threads", "2", "--drain-window", "9", "--threads", "5"});
+  EXPECT_EQ(config.threads, 5u);
+  EXPECT_EQ(config.drain_window, 9s);
 }
 
 TEST_F(ConfigTest, EnvironmentSetsValues) {
@@ -330,6 +352,8 @@ TEST_F(ConfigTest, InvalidNumbers) {
   EXPECT_THROW(parse({"--publish-burst", "0.5"}), CLI::ValidationError);
   EXPECT_THROW(parse({"--heartbeat-ms", "0"}), CLI::ValidationError);
   EXPECT_THROW(parse({"--retention-seconds", "99999999999999"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"--admission-rate", "-5"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"--admission-burst", "0.5"}), CLI::ValidationError);
   setenv("HERALD_MAX_FRAME_BYTES", "1k", 1);
   EXPECT_THROW(parse({}), CLI::ValidationError);
 }
