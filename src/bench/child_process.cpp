@@ -62,6 +62,7 @@ struct ChildFds {
 ChildProcess::ChildProcess(const std::vector<std::string>& args, const SpawnOptions& options) {
   std::vector<std::string> copy = args;
   std::vector<char*> argv;
+  argv.reserve(copy.size() + 1);
   for (std::string& arg : copy)
     argv.push_back(arg.data());
   argv.push_back(nullptr);

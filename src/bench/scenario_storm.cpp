@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <iostream>
 #include <stdexcept>
@@ -54,8 +55,13 @@ class PhaseCollector {
       phase_.failed_per_reconnect.add(failed.to_number<double>());
     phase_.failed += body.at("failed").to_number<std::uint64_t>();
     phase_.rejected += body.at("rejected").to_number<std::uint64_t>();
+    for (const auto& [reason, count] : body.at("failure_reasons").as_object())
+      phase_.failure_reasons[std::string(reason)] += count.to_number<std::uint64_t>();
     phase_.not_reconnected += body.at("not_reconnected").to_number<std::uint64_t>();
     phase_.never_connected += body.at("never_connected").to_number<std::uint64_t>();
+    const json::object& lag = body.at("loop_lag_ms").as_object();
+    phase_.loop_lag_p50_ms = std::max(phase_.loop_lag_p50_ms, lag.at("p50").to_number<double>());
+    phase_.loop_lag_max_ms = std::max(phase_.loop_lag_max_ms, lag.at("max").to_number<double>());
   }
 
   StormPhase& phase_;

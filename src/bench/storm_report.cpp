@@ -39,11 +39,15 @@ std::vector<Row> table_rows() {
          }});
   }
   rows.push_back({"failed attempts", [](const StormPhase& p) { return std::to_string(p.failed); }});
-  rows.push_back(
-      {"rejected (HTTP status)", [](const StormPhase& p) { return std::to_string(p.rejected); }});
+  rows.push_back({"rejected (upgrade declined)",
+                  [](const StormPhase& p) { return std::to_string(p.rejected); }});
   rows.push_back({"max failed per client", [](const StormPhase& p) {
                     return fmt::format("{:.0f}", p.failed_per_reconnect.max());
                   }});
+  rows.push_back({"worker loop lag p50 ms",
+                  [](const StormPhase& p) { return fmt::format("{:.0f}", p.loop_lag_p50_ms); }});
+  rows.push_back({"worker loop lag max ms",
+                  [](const StormPhase& p) { return fmt::format("{:.0f}", p.loop_lag_max_ms); }});
   rows.push_back({"server ready after ms",
                   [](const StormPhase& p) { return fmt::format("{:.0f}", p.restart_ms); }});
   rows.push_back({"all reconnected", [](const StormPhase& p) {
@@ -77,11 +81,13 @@ boost::json::object phase_json(const StormPhase& p) {
             {"max", p.reconnect_ms.max()}}},
           {"failed_attempts", p.failed},
           {"rejected_attempts", p.rejected},
+          {"failure_reasons", boost::json::value_from(p.failure_reasons)},
           {"max_failed_per_client", p.failed_per_reconnect.max()},
           {"not_reconnected", p.not_reconnected},
           {"never_connected", p.never_connected},
           {"all_reconnected", p.all_reconnected()},
           {"server_ready_after_ms", p.restart_ms},
+          {"worker_loop_lag_ms", {{"p50", p.loop_lag_p50_ms}, {"max", p.loop_lag_max_ms}}},
           {"attempts_per_10ms_from_disruption",
            boost::json::value_from(p.attempts.series(p.disrupted_ms, kChartWindowMs, windows))}};
 }
@@ -102,6 +108,10 @@ void print_storm_table(const std::vector<StormPhase>& phases, std::ostream& out)
     for (const StormPhase& phase : phases)
       line += fmt::format("{:>14}", row.cell(phase));
     out << line << '\n';
+  }
+  for (const StormPhase& phase : phases) {
+    for (const auto& [reason, count] : phase.failure_reasons)
+      out << phase.name << ": " << count << " x " << reason << '\n';
   }
 }
 

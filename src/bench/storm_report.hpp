@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -24,9 +25,12 @@ struct StormPhase {
   Histogram reconnect_ms;          // per lost connection: until connected again
   Histogram failed_per_reconnect;  // per lost connection: attempts that failed meanwhile
   std::uint64_t failed = 0;
-  std::uint64_t rejected = 0;  // failed attempts the server answered with an HTTP status (503)
+  std::uint64_t rejected = 0;  // failed attempts the server refused at the upgrade (503)
+  std::map<std::string, std::uint64_t> failure_reasons;
   std::uint64_t not_reconnected = 0;
   std::uint64_t never_connected = 0;
+  double loop_lag_p50_ms = 0;  // the worst worker's, after all clients were connected
+  double loop_lag_max_ms = 0;
 
   bool all_reconnected() const {
     return not_reconnected == 0 && never_connected == 0 && reconnect_ms.count() >= clients;

@@ -4,10 +4,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string_view>
 
 #include "bench/event_timeline.hpp"
+#include "bench/loop_lag.hpp"
 #include "bench/worker_channel.hpp"
 #include "client/client.hpp"
 
@@ -35,7 +37,13 @@ struct Connection {
 class StormWorker {
  public:
   StormWorker(asio::io_context& io, const StormWorkerOptions& options)
-      : io_(io), options_(options), channel_(io), tick_(io), progress_(io), deadline_(io) {
+      : io_(io),
+        options_(options),
+        channel_(io),
+        tick_(io),
+        progress_(io),
+        deadline_(io),
+        lag_(io) {
     connections_.resize(options.connections);
   }
 
@@ -46,6 +54,7 @@ class StormWorker {
       if (!ec) finish();
     });
     started_ = Clock::now();
+    lag_.start();
     ramp_up();
     report_progress();
     io_.run();
@@ -105,10 +114,10 @@ class StormWorker {
     if (!c.lost) return;  // still ramping up
     ++c.failed;
     ++failed_;
-    // The upgrade was refused with a status (503 when full or draining), not lost on the way.
-    if (reason.find("(HTTP ") != std::string_view::npos && reason.find("(HTTP 0)") == reason.npos) {
-      ++rejected_;
-    }
+    ++failure_reasons_[std::string(reason)];
+    // The server answered the upgrade with a refusal (503 when full or draining); the status the
+    // client quotes is meaningless when the connection broke before any answer.
+    if (reason.find("declined") != std::string_view::npos) ++rejected_;
   }
 
   void on_connected(Connection& c) {
@@ -124,6 +133,7 @@ class StormWorker {
     }
     if (!ready_ && connected_ == connections_.size()) {
       ready_ = true;
+      lag_.reset();
       WorkerChannel::send({{"type", "ready"}});
     }
     if (ready_ && came_back_ == connections_.size() && connected_ == connections_.size()) {
@@ -155,16 +165,19 @@ class StormWorker {
       down += c.lost ? 1 : 0;
       never_up += c.client && !c.up && !c.lost ? 1 : 0;
     }
-    WorkerChannel::send({{"type", "result"},
-                         {"clients", connections_.size()},
-                         {"ready", ready_},
-                         {"not_reconnected", down},
-                         {"never_connected", never_up + (connections_.size() - opened_)},
-                         {"failed", failed_},
-                         {"rejected", rejected_},
-                         {"reconnect_ms", json::value_from(reconnect_ms_)},
-                         {"failed_per_reconnect", json::value_from(failed_per_reconnect_)},
-                         {"attempts", attempts_.to_json()}});
+    WorkerChannel::send(
+        {{"type", "result"},
+         {"clients", connections_.size()},
+         {"ready", ready_},
+         {"not_reconnected", down},
+         {"never_connected", never_up + (connections_.size() - opened_)},
+         {"failed", failed_},
+         {"rejected", rejected_},
+         {"failure_reasons", json::value_from(failure_reasons_)},
+         {"reconnect_ms", json::value_from(reconnect_ms_)},
+         {"failed_per_reconnect", json::value_from(failed_per_reconnect_)},
+         {"attempts", attempts_.to_json()},
+         {"loop_lag_ms", {{"p50", lag_.lags_ms().percentile(50)}, {"max", lag_.lags_ms().max()}}}});
     io_.stop();
   }
 
@@ -174,6 +187,7 @@ class StormWorker {
   asio::steady_timer tick_;
   asio::steady_timer progress_;
   asio::steady_timer deadline_;
+  LoopLag lag_;  // from ready_ on
   std::vector<Connection> connections_;
   Clock::time_point started_;
   std::size_t opened_ = 0;
@@ -183,7 +197,8 @@ class StormWorker {
   bool finished_ = false;
   std::uint64_t failed_ = 0;
   std::uint64_t rejected_ = 0;
-  EventTimeline attempts_;  // attempts after ready_
+  std::map<std::string, std::uint64_t> failure_reasons_;  // the client's words, counted
+  EventTimeline attempts_;                                // attempts after ready_
   std::vector<double> reconnect_ms_;
   std::vector<std::uint64_t> failed_per_reconnect_;
 };

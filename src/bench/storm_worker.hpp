@@ -30,7 +30,8 @@ BOOST_DESCRIBE_STRUCT(StormWorkerOptions, (),
 // connection attempt (a millisecond timeline) and, per client that loses its connection, the
 // time until it is connected again and the attempts that failed meanwhile. It reports
 // {"type":"result",…} and exits once every client has come back, when the bench asks, or at
-// its deadline; {"type":"progress",…} lines go out four times a second.
+// its deadline; {"type":"progress",…} lines go out four times a second. The result also
+// says how far its event loop lagged (LoopLag), which bounds how finely its timestamps resolve.
 void run_storm_worker(const StormWorkerOptions& options);
 
 }  // namespace herald::bench
