@@ -8,5 +8,6 @@ namespace herald::tools {
 void add_serve_command(CLI::App& app);
 void add_sub_command(CLI::App& app);
 void add_pub_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
 
 }  // namespace herald::tools

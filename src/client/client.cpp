@@ -1,5 +1,6 @@
 #include "client/client.hpp"
 
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -30,6 +31,11 @@ namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+
+// The source port is picked at connect time, per destination, rather than reserved for good by
+// bind(): with it one local address can hold as many connections as there are ephemeral ports.
+using bind_address_no_port =
+    asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
 
 // Longest wait the client accepts from the server, so a wild value cannot park it forever.
 constexpr milliseconds kMaxServerDelay{3'600'000};
@@ -240,6 +246,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
       : io_(io),
         options_(std::move(options)),
         url_(parse_ws_url(options_.url)),
+        local_address_(parse_local_address(options_.local_address)),
         pump_timer_(io),
         backoff_(options_.backoff),
         publish_backoff_(options_.backoff),
@@ -250,6 +257,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   JoinedHandler on_joined;
   StateHandler on_state;
   ErrorHandler on_error;
+  AttemptHandler on_attempt;
 
   void start() {
     if (running_) return;
@@ -274,6 +282,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     on_joined = nullptr;
     on_state = nullptr;
     on_error = nullptr;
+    on_attempt = nullptr;
     unsent_.clear();
     in_flight_.clear();
     stop();
@@ -316,7 +325,13 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
 
   // ---- connecting ----
 
+  static std::optional<asio::ip::address> parse_local_address(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    return asio::ip::make_address(text);
+  }
+
   void connect() {
+    if (on_attempt) on_attempt();
     auto link = std::make_shared<Link>(io_);
     link_ = link;
     arm_deadline(link);
@@ -342,12 +357,37 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void connect_tcp(const LinkPtr& link, const tcp::resolver::results_type& endpoints) {
+    if (local_address_) return connect_from_local(link, endpoints);
     beast::get_lowest_layer(link->ws).async_connect(
         endpoints, [self = shared_from_this(), link](beast::error_code ec, const tcp::endpoint&) {
-          if (!self->current(link)) return;
-          if (ec) return self->fail(link, "connect: " + ec.message());
-          self->handshake(link);
+          self->on_tcp_connect(link, ec);
         });
+  }
+
+  // The range connect reopens the socket for every endpoint, which would drop the bind: a bound
+  // socket tries the first endpoint of its own address family only.
+  void connect_from_local(const LinkPtr& link, const tcp::resolver::results_type& endpoints) {
+    const auto same_family = [this](const auto& entry) {
+      return entry.endpoint().address().is_v4() == local_address_->is_v4();
+    };
+    const auto it = std::find_if(endpoints.begin(), endpoints.end(), same_family);
+    if (it == endpoints.end()) return fail(link, "connect: no server address of the local family");
+    tcp::socket& socket = beast::get_lowest_layer(link->ws).socket();
+    beast::error_code ec;
+    socket.open(it->endpoint().protocol(), ec);
+    if (!ec) socket.set_option(bind_address_no_port(true), ec);
+    if (!ec) socket.bind(tcp::endpoint(*local_address_, 0), ec);
+    if (ec) return fail(link, "bind " + options_.local_address + ": " + ec.message());
+    beast::get_lowest_layer(link->ws).async_connect(
+        it->endpoint(), [self = shared_from_this(), link](beast::error_code ec) {
+          self->on_tcp_connect(link, ec);
+        });
+  }
+
+  void on_tcp_connect(const LinkPtr& link, beast::error_code ec) {
+    if (!current(link)) return;
+    if (ec) return fail(link, "connect: " + ec.message());
+    handshake(link);
   }
 
   void handshake(const LinkPtr& link) {
@@ -710,6 +750,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   asio::io_context& io_;
   const ClientOptions options_;
   const WsUrl url_;
+  const std::optional<asio::ip::address> local_address_;
   RoomPositions rooms_;
   PendingList unsent_;     // by serial: waiting for a connection, the pacer or a retry
   PendingList in_flight_;  // sent on this connection, not answered yet
@@ -745,6 +786,9 @@ void Client::on_state(StateHandler handler) {
 }
 void Client::on_error(ErrorHandler handler) {
   impl_->on_error = std::move(handler);
+}
+void Client::on_attempt(AttemptHandler handler) {
+  impl_->on_attempt = std::move(handler);
 }
 
 void Client::start() {

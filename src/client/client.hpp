@@ -24,6 +24,10 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // Nothing heard from the server for this long (a ping goes out at half of it): reconnect.
   std::chrono::milliseconds idle_timeout{60'000};
+  // Source IP address to connect from; empty = any. A load generator spreads its connections over
+  // several loopback addresses so that no one address runs out of ephemeral ports. An invalid
+  // one makes the constructor throw.
+  std::string local_address;
 };
 
 // `ws://host[:port][/path]`; the host may be a bracketed IPv6 literal.
@@ -81,6 +85,9 @@ class Client {
   using StateHandler = std::function<void(State state, std::string_view reason)>;
   using ErrorHandler = std::function<void(const ServerError& error)>;
   using AckHandler = std::function<void(const PublishResult& result)>;
+  // At the start of every connection attempt, the first one and each reconnect (for load tests,
+  // which measure how attempts of many clients bunch up). It must not call back into the Client.
+  using AttemptHandler = std::function<void()>;
 
   Client(boost::asio::io_context& io, ClientOptions options);  // throws on a bad url
   ~Client();                                                   // stops without calling any handler
@@ -91,6 +98,7 @@ class Client {
   void on_joined(JoinedHandler handler);
   void on_state(StateHandler handler);
   void on_error(ErrorHandler handler);
+  void on_attempt(AttemptHandler handler);
 
   // Connects, and keeps connecting until stop().
   void start();

@@ -1,0 +1,193 @@
+#include "bench/scenario_storm.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <iostream>
+#include <stdexcept>
+
+#include "bench/progress.hpp"
+#include "bench/report.hpp"
+#include "bench/server_under_test.hpp"
+#include "bench/source_addresses.hpp"
+#include "bench/storm_report.hpp"
+#include "bench/storm_worker.hpp"
+#include "bench/worker_pool.hpp"
+
+namespace herald::bench {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// After the phase timeout the workers are asked to report what they have; this long for that.
+constexpr milliseconds kReportGrace{10'000};
+// A draining server has this long to exit once its clients are gone.
+constexpr milliseconds kServerStopGrace{40'000};
+
+const char* disruption_name(Disruption disruption) {
+  return disruption == Disruption::kill ? "kill" : "drain";
+}
+
+// Collects what the workers of one phase report.
+class PhaseCollector {
+ public:
+  PhaseCollector(StormPhase& phase, Progress& progress) : phase_(phase), progress_(progress) {}
+
+  void handle(const WorkerMessage& message) {
+    const json::string& type = message.body.at("type").as_string();
+    if (type == "progress") return progress_.update(message.worker, message.body);
+    if (type == "ready") return void(++ready_);
+    if (type == "result") return add_result(message.body);
+  }
+  std::size_t ready() const { return ready_; }
+  std::size_t results() const { return results_; }
+
+ private:
+  void add_result(const json::object& body) {
+    ++results_;
+    phase_.attempts.merge(EventTimeline::from_json(body.at("attempts")));
+    for (const json::value& ms : body.at("reconnect_ms").as_array())
+      phase_.reconnect_ms.add(ms.to_number<double>());
+    for (const json::value& failed : body.at("failed_per_reconnect").as_array())
+      phase_.failed_per_reconnect.add(failed.to_number<double>());
+    phase_.failed += body.at("failed").to_number<std::uint64_t>();
+    phase_.rejected += body.at("rejected").to_number<std::uint64_t>();
+    for (const auto& [reason, count] : body.at("failure_reasons").as_object())
+      phase_.failure_reasons[std::string(reason)] += count.to_number<std::uint64_t>();
+    phase_.not_reconnected += body.at("not_reconnected").to_number<std::uint64_t>();
+    phase_.never_connected += body.at("never_connected").to_number<std::uint64_t>();
+    const json::object& lag = body.at("loop_lag_ms").as_object();
+    phase_.loop_lag_p50_ms = std::max(phase_.loop_lag_p50_ms, lag.at("p50").to_number<double>());
+    phase_.loop_lag_max_ms = std::max(phase_.loop_lag_max_ms, lag.at("max").to_number<double>());
+  }
+
+  StormPhase& phase_;
+  Progress& progress_;
+  std::size_t ready_ = 0;
+  std::size_t results_ = 0;
+};
+
+// Hands worker messages to the collector until `done()`, every worker has gone, or `limit`.
+template <class Done>
+bool pump(WorkerPool& pool, PhaseCollector& collector, Progress& progress, milliseconds limit,
+          Done done) {
+  const auto deadline = Clock::now() + limit;
+  while (!done() && !pool.all_done() && Clock::now() < deadline) {
+    for (const WorkerMessage& message : pool.poll(milliseconds(100)))
+      collector.handle(message);
+    progress.print_if_due();
+  }
+  progress.print();
+  return done();
+}
+
+std::vector<std::vector<std::string>> worker_arguments(const StormOptions& options,
+                                                       const std::string& url,
+                                                       const client::BackoffPolicy& backoff) {
+  const std::vector<std::size_t> counts = share(options.connections, options.workers);
+  const auto sources =
+      allocate_source_addresses(counts, connections_per_address(ephemeral_port_range()));
+  const milliseconds deadline = 2 * options.phase_timeout + 2 * kReportGrace;
+  std::vector<std::vector<std::string>> out;
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const StormWorkerOptions worker{
+        .url = url,
+        .connections = counts[i],
+        .first_client = first,
+        .rooms = options.rooms,
+        .sources = sources[i],
+        .backoff_base_ms = backoff.base.count(),
+        .backoff_jitter_ms = backoff.jitter.count(),
+        .backoff_cap_ms = backoff.cap.count(),
+        .open_rate = options.open_rate / static_cast<double>(options.workers),
+        .deadline_ms = deadline.count()};
+    out.push_back({"bench-worker", "storm", json::serialize(json::value_from(worker))});
+    first += counts[i];
+  }
+  return out;
+}
+
+void disrupt(ServerUnderTest& server, Disruption disruption, StormPhase& phase) {
+  phase.disrupted_ms = steady_ms();
+  const auto started = Clock::now();
+  if (disruption == Disruption::kill) {
+    server.kill();
+  } else {
+    server.terminate();
+  }
+  server.start();
+  phase.restart_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+}
+
+StormPhase run_phase(const StormOptions& options, std::string name,
+                     const client::BackoffPolicy& backoff) {
+  StormPhase phase{.name = std::move(name), .backoff = backoff, .clients = options.connections};
+  ServerUnderTest server(options.server_args);
+  server.start();
+  WorkerPool pool(worker_arguments(options, server.ws_url(), backoff));
+  Progress progress("storm, " + phase.name, pool.size(), std::cerr);
+  PhaseCollector collector(phase, progress);
+
+  const bool ready = pump(pool, collector, progress, options.phase_timeout,
+                          [&] { return collector.ready() == pool.size(); });
+  if (!ready) {
+    throw std::runtime_error(fmt::format("{}: not every client connected within {} s", phase.name,
+                                         options.phase_timeout.count()));
+  }
+  std::cerr << "[storm, " << phase.name << "] all connected: " << disruption_name(options.disrupt)
+            << " the server\n";
+  disrupt(server, options.disrupt, phase);
+  const auto all_results = [&] { return collector.results() == pool.size(); };
+  if (!pump(pool, collector, progress, options.phase_timeout, all_results)) {
+    std::cerr << "[storm, " << phase.name << "] phase timeout: collecting what there is\n";
+    pool.finish();
+    pump(pool, collector, progress, kReportGrace, all_results);
+  }
+  pool.finish();
+  if (const std::size_t killed = pool.reap(kReportGrace); killed > 0) {
+    std::cerr << "[storm, " << phase.name << "] " << killed << " worker(s) killed\n";
+  }
+  if (collector.results() < pool.size()) {
+    throw std::runtime_error(phase.name + ": a worker ended without a result");
+  }
+  server.stop(kServerStopGrace);
+  return phase;
+}
+
+std::filesystem::path beside(const std::filesystem::path& out, const std::string& suffix) {
+  return out.parent_path() / (out.stem().string() + suffix);
+}
+
+}  // namespace
+
+void run_storm(const StormOptions& options) {
+  if (options.workers == 0 || options.connections == 0 || options.rooms == 0) {
+    throw std::invalid_argument("connections, workers and rooms must be at least 1");
+  }
+  client::BackoffPolicy jitter_off;
+  jitter_off.jitter = milliseconds(0);
+  std::vector<StormPhase> phases;
+  phases.push_back(run_phase(options, "jitter off", jitter_off));
+  phases.push_back(run_phase(options, "jitter on", client::BackoffPolicy{}));
+
+  print_storm_table(phases, std::cout);
+  json::object result = storm_json(phases);
+  result["scenario"] = "storm";
+  result["disrupt"] = disruption_name(options.disrupt);
+  result["connections"] = options.connections;
+  result["workers"] = options.workers;
+  result["rooms"] = options.rooms;
+  result["open_rate"] = options.open_rate;
+  result["server_args"] = json::value_from(options.server_args);
+  result["machine"] = machine_description();
+  write_text_file(options.out, json::serialize(result) + "\n");
+  write_text_file(beside(options.out, "-reconnect.svg"), reconnect_chart(phases));
+  write_text_file(beside(options.out, "-attempts.svg"), attempts_chart(phases));
+  std::cout << "wrote " << options.out.string() << " and its two charts beside it\n";
+}
+
+}  // namespace herald::bench
