@@ -28,8 +28,10 @@ struct Config {
   std::chrono::seconds retention_age{86400};
   std::size_t cache_messages = 1000;
   std::chrono::seconds cache_age{900};
-  bool store_sync_full = true;     // config key store_sync = "full" | "normal"
-  std::string log_level = "info";  // trace debug info warn error
+  std::chrono::milliseconds presence_window{2000};  // presence and status changes batched over it
+  std::size_t presence_list_max = 1000;  // members above which a room gets counts, not lists
+  bool store_sync_full = true;           // config key store_sync = "full" | "normal"
+  std::string log_level = "info";        // trace debug info warn error
 };
 
 // Adds every option to the `serve` subcommand, bound to `config`, plus `--config FILE`
