@@ -40,6 +40,27 @@ void append_id(std::string& out, std::string_view id) {
   }
 }
 
+void append_member(std::string& out, const PresenceMember& member, bool with_sessions) {
+  out += "{\"user\":";
+  append_json_string(out, member.user);
+  out += ",\"info\":";
+  out += member.info.empty() ? "{}" : member.info;
+  if (with_sessions) append_field(out, "sessions", std::uint64_t{member.sessions});
+  out += '}';
+}
+
+void append_members(std::string& out, std::string_view name,
+                    const std::vector<PresenceMember>& members, bool with_sessions) {
+  out += ",\"";
+  out += name;
+  out += "\":[";
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (i > 0) out += ',';
+    append_member(out, members[i], with_sessions);
+  }
+  out += ']';
+}
+
 }  // namespace
 
 std::string encode_msg(const Message& msg) {
@@ -99,6 +120,59 @@ std::string encode_ack(std::string_view id, std::string_view room, Seq seq, bool
   append_field(out, "room", room);
   append_field(out, "seq", seq);
   out += duplicate ? R"(,"duplicate":true)" : R"(,"duplicate":false)";
+  out += '}';
+  return out;
+}
+
+std::string encode_presence_list(std::string_view room, const PresenceList& list) {
+  if (list.counts_only) return encode_presence_count(room, list.count);
+  std::string out = R"({"op":"presence")";
+  append_field(out, "room", room);
+  append_members(out, "members", list.members, true);
+  out += '}';
+  return out;
+}
+
+std::string encode_presence_diff(std::string_view room, const std::vector<PresenceMember>& joins,
+                                 const std::vector<std::string>& leaves) {
+  std::string out = R"({"op":"presence")";
+  append_field(out, "room", room);
+  append_members(out, "joins", joins, false);
+  out += R"(,"leaves":[)";
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    out += i > 0 ? R"(,{"user":)" : R"({"user":)";
+    append_json_string(out, leaves[i]);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
+std::string encode_presence_count(std::string_view room, std::size_t count) {
+  std::string out = R"({"op":"presence")";
+  append_field(out, "room", room);
+  append_field(out, "count", std::uint64_t{count});
+  out += '}';
+  return out;
+}
+
+std::string encode_status(std::string_view user, const UserStatus& status) {
+  std::string out = R"({"op":"status")";
+  append_field(out, "user", user);
+  out += status.online ? R"(,"online":true)" : R"(,"online":false)";
+  if (status.ts_ms) {
+    append_field(out, "ts", static_cast<std::uint64_t>(*status.ts_ms));
+  } else {
+    out += R"(,"ts":null)";
+  }
+  out += '}';
+  return out;
+}
+
+std::string encode_typing(std::string_view room, std::string_view user) {
+  std::string out = R"({"op":"typing")";
+  append_field(out, "room", room);
+  append_field(out, "user", user);
   out += '}';
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include "core/limits.hpp"
 #include "core/message.hpp"
+#include "presence/presence.hpp"
 
 namespace herald {
 
@@ -26,6 +27,15 @@ std::string encode_left(std::string_view room);
 // The server is going away: reconnect (to any edge) after `reconnect` plus the client's jitter.
 std::string encode_goaway(std::chrono::milliseconds reconnect);
 std::string encode_ack(std::string_view id, std::string_view room, Seq seq, bool duplicate);
+
+// `presence`: the members of a room (or only their count when the list is counts_only), and
+// the batched changes to it.
+std::string encode_presence_list(std::string_view room, const PresenceList& list);
+std::string encode_presence_diff(std::string_view room, const std::vector<PresenceMember>& joins,
+                                 const std::vector<std::string>& leaves);
+std::string encode_presence_count(std::string_view room, std::size_t count);
+std::string encode_status(std::string_view user, const UserStatus& status);
+std::string encode_typing(std::string_view room, std::string_view user);
 
 struct ErrorFrame {
   std::string_view code;

@@ -60,6 +60,12 @@ void Hub::fan_out(const EnvelopePtr& envelope) {
   const auto it = rooms_.find(envelope->msg.room);
   if (it == rooms_.end()) return;
   Room& room = it->second;
+  if (envelope->ephemeral()) {
+    // Not part of the room's sequence: no duplicate or gap to look for.
+    for (HubMember* member : room.members)
+      member->deliver(envelope);
+    return;
+  }
   const Seq seq = envelope->msg.seq;
   // A bus may repeat or reorder; what the room already fanned out is not sent again. A gap
   // is left to each member, which fills it from history before going on (see Subscription).

@@ -13,6 +13,14 @@ struct Limits {
   double publish_burst = 200;
   std::size_t outbound_queue_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds heartbeat{30'000};
+  // A session silent this long leaves presence; 0 means twice the heartbeat.
+  std::chrono::milliseconds presence_ttl{0};
+  // At most one typing notice per session and room is forwarded within this interval.
+  std::chrono::milliseconds typing_interval{2'000};
+
+  std::chrono::milliseconds effective_presence_ttl() const {
+    return presence_ttl.count() > 0 ? presence_ttl : 2 * heartbeat;
+  }
   // A WebSocket silent for ping_interval is pinged; silent pong_timeout longer, it is dead.
   std::chrono::seconds ping_interval{25};
   std::chrono::seconds pong_timeout{10};

@@ -29,6 +29,10 @@ std::string_view to_string(ProtocolError error) {
       return "already_joined";
     case ProtocolError::not_joined:
       return "not_joined";
+    case ProtocolError::read_only_room:
+      return "read_only_room";
+    case ProtocolError::user_required:
+      return "user_required";
     case ProtocolError::rate_limited:
       return "rate_limited";
     case ProtocolError::binary_frame:

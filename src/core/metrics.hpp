@@ -53,6 +53,8 @@ enum class ProtocolError {
   too_many_rooms,
   already_joined,
   not_joined,
+  read_only_room,
+  user_required,
   rate_limited,
   binary_frame,
   invalid_utf8,
@@ -84,6 +86,11 @@ struct Metrics {
   Counter gaps_detected;       // envelopes that arrived after a gap; members fill it from history
   Counter store_errors;
   Counter http_requests;
+  Gauge presence_entries;    // (session, room) pairs present
+  Counter presence_diffs;    // presence frames published to rooms (one per room and window)
+  Counter status_changes;    // status frames published to status:<user> rooms
+  Counter typing_forwarded;  // typing frames published to a room
+  Counter typing_dropped;    // typing frames over the per-room rate, not forwarded
   std::array<Counter, static_cast<std::size_t>(ProtocolError::count_)> protocol_errors;
   std::array<Counter, static_cast<std::size_t>(Refusal::count_)> refusals;
   Histogram store_commit_seconds;

@@ -7,14 +7,35 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxName = 128;
 
-bool valid_room(std::string_view room) {
-  if (room.empty() || room.size() > kMaxName) return false;
-  for (const char c : room) {
+namespace {
+
+bool valid_name(std::string_view name, std::size_t max) {
+  if (name.empty() || name.size() > max) return false;
+  for (const char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.' || c == ':' || c == '@' || c == '/' || c == '-';
     if (!ok) return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool valid_user(std::string_view user) {
+  return valid_name(user, kMaxName - kStatusRoomPrefix.size());
+}
+
+bool is_status_room(std::string_view room) {
+  return room.starts_with(kStatusRoomPrefix);
+}
+
+std::string status_room(std::string_view user) {
+  return std::string(kStatusRoomPrefix) + std::string(user);
+}
+
+bool valid_room(std::string_view room) {
+  if (is_status_room(room)) return valid_user(room.substr(kStatusRoomPrefix.size()));
+  return valid_name(room, kMaxName);
 }
 
 bool valid_message_id(std::string_view id) {
@@ -58,6 +79,18 @@ ClientFrame decode_hello(const json::object& frame) {
     if (!client->is_string()) return missing_or_mistyped("client", "a string");
     hello.client = std::string_view(client->get_string()).substr(0, kMaxName);
   }
+  if (const auto* user = frame.if_contains("user"); user != nullptr && !user->is_null()) {
+    if (!user->is_string() || !valid_user(user->get_string())) {
+      return missing_or_mistyped("user", "1-121 characters of A-Z a-z 0-9 _ . : @ / -");
+    }
+    hello.user = user->get_string();
+  }
+  if (const auto* info = frame.if_contains("info"); info != nullptr && !info->is_null()) {
+    if (info->is_object()) hello.info = json::serialize(*info);
+    if (hello.info.empty() || hello.info.size() > kMaxInfoBytes) {
+      return missing_or_mistyped("info", "a JSON object of at most 1024 bytes");
+    }
+  }
   return hello;
 }
 
@@ -79,14 +112,41 @@ ClientFrame decode_join(const json::object& frame) {
   return join;
 }
 
-ClientFrame decode_leave(const json::object& frame) {
+// A frame whose only field is its room.
+template <typename Frame>
+ClientFrame decode_room_only(std::variant<std::string, DecodeError> room) {
+  if (auto* e = std::get_if<DecodeError>(&room)) return std::move(*e);
+  return Frame{std::move(std::get<std::string>(room))};
+}
+
+// Reads the room of a frame that would put something into it, which a status room refuses.
+std::variant<std::string, DecodeError> read_writable_room(const json::object& frame) {
+  auto room = read_room(frame);
+  if (const auto* name = std::get_if<std::string>(&room); name && is_status_room(*name)) {
+    DecodeError e = error(ProtocolError::read_only_room, "status rooms carry only status frames");
+    e.room = *name;
+    return e;
+  }
+  return room;
+}
+
+ClientFrame decode_presence(const json::object& frame) {
   auto room = read_room(frame);
   if (auto* e = std::get_if<DecodeError>(&room)) return std::move(*e);
-  return LeaveFrame{std::move(std::get<std::string>(room))};
+  PresenceFrame presence{std::move(std::get<std::string>(room))};
+  if (const auto* counts = frame.if_contains("counts"); counts != nullptr && !counts->is_null()) {
+    if (!counts->is_bool()) {
+      DecodeError e = missing_or_mistyped("counts", "a boolean");
+      e.room = presence.room;
+      return e;
+    }
+    presence.counts = counts->get_bool();
+  }
+  return presence;
 }
 
 ClientFrame decode_publish(const json::object& frame) {
-  auto room = read_room(frame);
+  auto room = read_writable_room(frame);
   if (auto* e = std::get_if<DecodeError>(&room)) return std::move(*e);
   PublishFrame publish{std::move(std::get<std::string>(room)), {}, {}};
   if (const auto* id = frame.if_contains("id"); id != nullptr && !id->is_null()) {
@@ -129,7 +189,10 @@ ClientFrame decode_object(const json::object& frame) {
   const std::string_view name = op->get_string();
   if (name == "publish") return decode_publish(frame);
   if (name == "join") return decode_join(frame);
-  if (name == "leave") return decode_leave(frame);
+  if (name == "leave") return decode_room_only<LeaveFrame>(read_room(frame));
+  if (name == "heartbeat") return HeartbeatFrame{};
+  if (name == "typing") return decode_room_only<TypingFrame>(read_writable_room(frame));
+  if (name == "presence") return decode_presence(frame);
   if (name == "hello") return decode_hello(frame);
   return error(ProtocolError::unknown_op, "unknown op");
 }

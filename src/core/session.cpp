@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <random>
 
+#include "core/post_answer.hpp"
 #include "core/subscription.hpp"
 
 namespace herald {
@@ -40,6 +41,7 @@ void Session::stop() {
   open_ = false;
   if (stopped_) return;
   stopped_ = true;
+  if (!user_.empty()) services_.presence.remove(id_);
   for (const auto& subscription : rooms_)
     services_.hub.leave(subscription->room(), subscription.get());
   rooms_.clear();
@@ -76,6 +78,7 @@ void Session::reject(const DecodeError& error, long retry_after_ms) {
 
 void Session::on_frame(std::string_view text) {
   if (!open_) return;
+  keep_present();
   ClientFrame frame = decode_client_frame(text);
   if (auto* error = std::get_if<DecodeError>(&frame)) {
     reject(*error);
@@ -92,11 +95,34 @@ void Session::on_frame(std::string_view text) {
   if (auto* join = std::get_if<JoinFrame>(&frame)) on_join(std::move(*join));
   if (auto* leave = std::get_if<LeaveFrame>(&frame)) on_leave(*leave);
   if (auto* publish = std::get_if<PublishFrame>(&frame)) on_publish(std::move(*publish));
+  if (auto* typing = std::get_if<TypingFrame>(&frame)) on_typing(*typing);
+  if (auto* query = std::get_if<PresenceFrame>(&frame)) on_presence(*query);
+  // A heartbeat only keeps the session present, which every frame does.
 }
 
-void Session::on_hello(const HelloFrame& /*hello*/) {
+void Session::on_hello(const HelloFrame& hello) {
   greeted_ = true;
+  // A second hello may change who the session is: the old identity leaves presence.
+  if (!user_.empty()) services_.presence.remove(id_);
+  user_ = hello.user;
+  info_ = hello.info;
   send(encode_welcome(id_, services_.limits));
+  update_presence();
+}
+
+void Session::keep_present() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - presence_updated_ >= services_.limits.effective_presence_ttl() / 8) update_presence();
+}
+
+void Session::update_presence() {
+  if (user_.empty()) return;
+  presence_updated_ = std::chrono::steady_clock::now();
+  PresenceSession self{id_, user_, info_, {}};
+  for (const auto& subscription : rooms_) {
+    if (!is_status_room(subscription->room())) self.rooms.push_back(subscription->room());
+  }
+  services_.presence.update(self);
 }
 
 std::vector<std::shared_ptr<Subscription>>::iterator Session::find(std::string_view room) {
@@ -117,18 +143,52 @@ void Session::on_join(JoinFrame join) {
   auto subscription = std::make_shared<Subscription>(*this, std::move(join.room));
   rooms_.push_back(subscription);
   subscription->start(join.since);
+  update_presence();
+}
+
+std::vector<std::shared_ptr<Subscription>>::iterator Session::find_joined(std::string_view room) {
+  const auto it = find(room);
+  if (it == rooms_.end()) {
+    reject({ProtocolError::not_joined, "not a member of this room", std::string(room), {}});
+  }
+  return it;
 }
 
 void Session::on_leave(const LeaveFrame& leave) {
-  const auto it = find(leave.room);
-  if (it == rooms_.end()) {
-    reject({ProtocolError::not_joined, "not a member of this room", leave.room, {}});
-    return;
-  }
+  const auto it = find_joined(leave.room);
+  if (it == rooms_.end()) return;
   services_.metrics.leaves.add();
   services_.hub.leave(leave.room, it->get());
   rooms_.erase(it);
   send(encode_left(leave.room));
+  update_presence();
+}
+
+void Session::on_typing(const TypingFrame& typing) {
+  const auto it = find_joined(typing.room);
+  if (it == rooms_.end()) return;
+  if (user_.empty()) {
+    reject({ProtocolError::user_required,
+            "typing needs a user: send hello with user",
+            typing.room,
+            {}});
+    return;
+  }
+  if (!(*it)->take_typing_turn(std::chrono::steady_clock::now())) {
+    services_.metrics.typing_dropped.add();
+    return;
+  }
+  services_.metrics.typing_forwarded.add();
+  services_.bus.publish(make_ephemeral(typing.room, encode_typing(typing.room, user_), id_));
+}
+
+void Session::on_presence(const PresenceFrame& query) {
+  services_.presence.list(
+      query.room, query.counts,
+      post_answer<PresenceList>(services_.executor, weak_from_this(),
+                                [room = query.room](Session& self, const PresenceList& list) {
+                                  self.send(encode_presence_list(room, list));
+                                }));
 }
 
 void Session::on_publish(PublishFrame publish) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "core/protocol.hpp"
 #include "core/publisher.hpp"
 #include "core/token_bucket.hpp"
+#include "presence/presence.hpp"
 
 namespace herald {
 
@@ -25,6 +27,8 @@ class Subscription;
 struct SessionServices {
   boost::asio::any_io_executor executor;
   Hub& hub;
+  Bus& bus;  // for ephemeral events, which skip the publisher
+  Presence& presence;
   Publisher& publisher;
   History& history;
   Metrics& metrics;
@@ -32,7 +36,7 @@ struct SessionServices {
 };
 
 // The protocol state machine of one client, independent of its transport: it turns client
-// frames into joins, leaves and publishes, and hands frames to its Outlet.
+// frames into joins, leaves, publishes, typing and presence, and hands frames to its Outlet.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(const SessionServices& services, Outlet& outlet);
@@ -53,6 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void go_away(std::chrono::milliseconds reconnect);
 
   const SessionServices& services() const { return services_; }
+  const std::string& id() const { return id_; }
   Outlet& outlet() { return outlet_; }
   // False once the session is closing: it sends nothing more.
   bool open() const { return open_; }
@@ -62,11 +67,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_join(JoinFrame join);
   void on_leave(const LeaveFrame& leave);
   void on_publish(PublishFrame publish);
+  void on_typing(const TypingFrame& typing);
+  void on_presence(const PresenceFrame& query);
   std::vector<std::shared_ptr<Subscription>>::iterator find(std::string_view room);
+  // Like find; answers not_joined when the session is not in the room.
+  std::vector<std::shared_ptr<Subscription>>::iterator find_joined(std::string_view room);
+  // Every frame keeps an identified session present; presence hears of it at most a few times
+  // per ttl, so busy sessions do not contend for it.
+  void keep_present();
+  void update_presence();
 
   const SessionServices& services_;
   Outlet& outlet_;
   std::string id_;
+  std::string user_;  // empty: anonymous, not in presence
+  std::string info_;
+  std::chrono::steady_clock::time_point presence_updated_;
   TokenBucket publish_budget_;
   std::vector<std::shared_ptr<Subscription>> rooms_;
   bool greeted_ = false;

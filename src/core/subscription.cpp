@@ -3,15 +3,45 @@
 #include <boost/asio/post.hpp>
 
 #include "core/frames.hpp"
+#include "core/post_answer.hpp"
 #include "core/session.hpp"
 
 namespace herald {
 
 void Subscription::start(std::optional<Seq> since) {
   since_ = since;
-  session_.services().hub.join(room_, this, [weak = weak_from_this(), since] {
-    if (auto self = weak.lock()) self->read_history(since);
+  const bool status = is_status_room(room_);
+  session_.services().hub.join(room_, this, [weak = weak_from_this(), since, status] {
+    auto self = weak.lock();
+    if (!self) return;
+    if (status) {
+      self->follow_status();
+    } else {
+      self->read_history(since);
+    }
   });
+}
+
+bool Subscription::take_typing_turn(std::chrono::steady_clock::time_point now) {
+  if (last_typing_ && now - *last_typing_ < session_.services().limits.typing_interval) {
+    return false;
+  }
+  last_typing_ = now;
+  return true;
+}
+
+void Subscription::follow_status() {
+  // A status room has no messages, so there is no history to read and nothing to order: the
+  // client is told the current status, then every change.
+  if (!session_.open()) return;
+  session_.send(encode_joined({room_, 0, true, 1}));
+  state_ = State::live;
+  std::string user = room_.substr(kStatusRoomPrefix.size());
+  session_.services().presence.status(
+      user, post_answer<UserStatus>(session_.services().executor, weak_from_this(),
+                                    [user](Subscription& self, const UserStatus& status) {
+                                      self.session_.send(encode_status(user, status));
+                                    }));
 }
 
 void Subscription::read_history(std::optional<Seq> after) {
@@ -115,6 +145,13 @@ void Subscription::drain_buffer(Seq head) {
 }
 
 void Subscription::deliver(const EnvelopePtr& envelope) {
+  if (envelope->ephemeral()) {
+    // Only after `joined`, and not back to the session that caused it; never buffered.
+    if (state_ != State::joining && envelope->origin != session_.id()) {
+      session_.send(envelope->frame);
+    }
+    return;
+  }
   if (state_ != State::live) {
     buffer(envelope);
     return;

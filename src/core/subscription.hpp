@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,10 +26,13 @@ class Subscription final : public HubMember, public std::enable_shared_from_this
   void deliver(const EnvelopePtr& envelope) override;
 
   const std::string& room() const { return room_; }
+  // Whether a typing notice of this session may go to the room now (and if so, counts it).
+  bool take_typing_turn(std::chrono::steady_clock::time_point now);
 
  private:
   enum class State { joining, catching_up, live };
 
+  void follow_status();
   void read_history(std::optional<Seq> after);
   void on_history(std::error_code ec, const HistoryRange& range);
   void send_joined(const HistoryRange& range);
@@ -47,6 +51,7 @@ class Subscription final : public HubMember, public std::enable_shared_from_this
   State state_ = State::joining;
   std::vector<EnvelopePtr> buffer_;  // live envelopes held while catching up
   std::size_t buffered_bytes_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_typing_;
 };
 
 }  // namespace herald

@@ -182,6 +182,14 @@ std::vector<OptionSpec> option_table(Config& c) {
       bind_option("outbound-queue-bytes", "Bytes queued for a session before it is a slow consumer",
                   l.outbound_queue_bytes),
       bind_option("heartbeat-ms", "Client heartbeat interval in milliseconds", l.heartbeat),
+      bind_option("presence-ttl-ms",
+                  "Milliseconds a silent session stays present; 0 = twice heartbeat-ms",
+                  l.presence_ttl),
+      bind_option("presence-window-ms",
+                  "Milliseconds over which presence and status changes are batched and debounced",
+                  c.presence_window),
+      bind_option("presence-list-max", "Members above which a room's presence is a count",
+                  c.presence_list_max),
       bind_option("ping-interval", "Seconds of silence after which a WebSocket is pinged",
                   l.ping_interval),
       bind_option("pong-timeout", "Seconds a pinged WebSocket has to answer before it is closed",
@@ -334,6 +342,7 @@ void validate(const Config& c) {
   }
   require(!c.data.empty(), "data", "must not be empty");
   validate_limits(c.limits);
+  require_positive("presence-window-ms", c.presence_window);
   // Zero retention would delete messages as soon as they are stored, so resume could never work.
   require_positive("retention-messages", c.retention_messages);
   require_positive("retention-seconds", c.retention_age);

@@ -28,7 +28,9 @@ struct Config {
   std::chrono::seconds retention_age{86400};
   std::size_t cache_messages = 1000;
   std::chrono::seconds cache_age{900};
-  bool store_sync_full = true;  // config key store_sync = "full" | "normal"
+  std::chrono::milliseconds presence_window{2000};  // presence and status changes batched over it
+  std::size_t presence_list_max = 1000;  // members above which a room gets counts, not lists
+  bool store_sync_full = true;           // config key store_sync = "full" | "normal"
   // Admission: open connections at most (0 = the open-files limit less a reserve) and new
   // connections per second (0 = unlimited) with a burst (0 = one second's worth).
   std::size_t max_connections = 0;

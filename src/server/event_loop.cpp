@@ -8,8 +8,9 @@ namespace asio = boost::asio;
 
 EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoint) {
   hub_.emplace(io_.get_executor(), shared.bus, shared.metrics);
-  services_.emplace(SessionServices{io_.get_executor(), *hub_, shared.publisher, shared.history,
-                                    shared.metrics, shared.limits});
+  services_.emplace(SessionServices{io_.get_executor(), *hub_, shared.bus, shared.presence,
+                                    shared.publisher, shared.history, shared.metrics,
+                                    shared.limits});
   transport_.emplace(TransportContext{*services_, shared.router, shared.admission, {}});
   listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
   keepalive_.emplace(io_, *transport_);

@@ -22,6 +22,7 @@ class EventLoop {
  public:
   struct Shared {
     Bus& bus;
+    Presence& presence;
     Publisher& publisher;
     History& history;
     Metrics& metrics;

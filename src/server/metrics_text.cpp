@@ -64,6 +64,16 @@ std::string render_metrics(const Metrics& m) {
          "Envelopes that arrived after a gap, filled from history.", m.gaps_detected);
   single(out, "herald_store_errors_total", "counter", "Failed store transactions.", m.store_errors);
   single(out, "herald_http_requests_total", "counter", "HTTP requests served.", m.http_requests);
+  single(out, "herald_presence_entries", "gauge", "Sessions present in rooms, one per room.",
+         m.presence_entries);
+  single(out, "herald_presence_diffs_total", "counter",
+         "Presence changes published to rooms, one frame per room and window.", m.presence_diffs);
+  single(out, "herald_status_changes_total", "counter",
+         "Online/offline changes published to status:<user> rooms.", m.status_changes);
+  single(out, "herald_typing_forwarded_total", "counter", "Typing notices forwarded to rooms.",
+         m.typing_forwarded);
+  single(out, "herald_typing_dropped_total", "counter",
+         "Typing notices dropped by the per-room rate limit.", m.typing_dropped);
   labelled<ProtocolError>(out, "herald_protocol_errors_total",
                           "Client frames answered with an error frame or close code, by code.",
                           "code", m.protocol_errors);

@@ -61,6 +61,10 @@ AdmissionOptions admission_options(const Config& config) {
   return {max_connections, config.admission_rate, std::max(1.0, burst)};
 }
 
+PresenceOptions presence_options(const Config& config) {
+  return {config.limits.effective_presence_ttl(), config.presence_window, config.presence_list_max};
+}
+
 asio::ip::tcp::endpoint listen_endpoint(const Config& config) {
   const auto [host, port] = split_host_port(config.listen);
   return {asio::ip::make_address(host), port};
@@ -76,23 +80,25 @@ Server::Server(Config config)
       cache_(MemoryCacheOptions{
           std::min(config_.cache_messages, config_.retention_messages),
           std::min<std::chrono::milliseconds>(config_.cache_age, config_.retention_age)}),
+      presence_(bus_, metrics_, presence_options(config_)),
       publisher_(*store_, cache_, bus_),
       // A page holds at least what the cache does, so a cached range is served in one read.
       history_(cache_, *store_, std::max<std::size_t>(config_.cache_messages, 1000)),
-      api_{publisher_, history_, metrics_, config_.limits, config_.api_key},
+      api_{publisher_, history_, presence_, metrics_, config_.limits, config_.api_key},
       admission_(admission_options(config_), metrics_) {
   add_server_api(router_, api_);
   const auto endpoint = listen_endpoint(config_);
-  const EventLoop::Shared shared{bus_,           publisher_, history_,  metrics_,
-                                 config_.limits, router_,    admission_};
+  const EventLoop::Shared shared{bus_,     presence_,      publisher_, history_,
+                                 metrics_, config_.limits, router_,    admission_};
   for (unsigned i = 0; i < config_.threads; ++i) {
     loops_.push_back(std::make_unique<EventLoop>(shared, endpoint));
   }
 }
 
 Server::~Server() {
-  // The store answers what is still queued; those answers go through the publisher, the bus
-  // and the loops, so it goes before them.
+  // Presence and the store publish through the bus to the loops, so they stop first; the store
+  // answers what is still queued, through the publisher and the loops, so it goes before them.
+  presence_.stop();
   for (auto& loop : loops_)
     loop->stop();
   store_.reset();
@@ -100,6 +106,7 @@ Server::~Server() {
 
 void Server::run() {
   ShutdownSignals signals;  // first: from here on SIGTERM drains rather than kills
+  presence_.start();
   for (auto& loop : loops_)
     loop->start();
   spdlog::info("herald listening on {} with {} event loop(s), data in {}", config_.listen,

@@ -7,6 +7,7 @@
 #include "core/history.hpp"
 #include "core/metrics.hpp"
 #include "core/publisher.hpp"
+#include "presence/presence_memory.hpp"
 #include "server/config.hpp"
 #include "server/server_api.hpp"
 #include "server/shutdown_signals.hpp"
@@ -19,8 +20,8 @@ namespace herald {
 
 class EventLoop;
 
-// One Herald edge in embedded mode: SQLite store, memory cache, in-process bus, and one event
-// loop per configured thread, each with its own listener, hub and sessions.
+// One Herald edge in embedded mode: SQLite store, memory cache, in-process bus and presence, and
+// one event loop per configured thread, each with its own listener, hub and sessions.
 class Server {
  public:
   explicit Server(Config config);
@@ -42,6 +43,7 @@ class Server {
   std::unique_ptr<SqliteStore> store_;  // flushed first on destruction, while all else stands
   MemoryCache cache_;
   LocalBus bus_;
+  MemoryPresence presence_;
   Publisher publisher_;
   History history_;
   ServerApi api_;

@@ -149,6 +149,55 @@ void history(const ServerApi& api, const HttpRequest& request, Respond respond) 
                    });
 }
 
+// The value of `key` in the request's query string, if it is there.
+std::optional<std::string> query_param(const HttpRequest& request, std::string_view key) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) return std::nullopt;
+  const auto it = url->params().find(key);
+  if (it == url->params().end()) return std::nullopt;
+  return std::string((*it).value);
+}
+
+void presence(const ServerApi& api, const HttpRequest& request, Respond respond) {
+  if (auto refused = refuse(request, api.api_key)) return respond(std::move(*refused));
+  const auto room = query_param(request, "room");
+  if (!room || !valid_room(*room)) {
+    return respond(json_error(request, http::status::bad_request, "bad_query",
+                              "expected room=<name>, optionally &counts=1"));
+  }
+  const auto counts = query_param(request, "counts");
+  const bool counts_only = counts && (*counts == "1" || *counts == "true");
+  api.presence.list(
+      *room, counts_only,
+      [request, room = *room, respond = std::move(respond)](const PresenceList& list) {
+        respond(json_response(request, http::status::ok, encode_presence_list(room, list)));
+      });
+}
+
+std::string status_body(std::string_view user, const UserStatus& status) {
+  const auto time = [](std::optional<std::int64_t> ms) {
+    return ms ? std::to_string(*ms) : std::string("null");
+  };
+  std::string body = "{\"user\":";
+  append_json_string(body, user);
+  body += status.online ? ",\"online\":true" : ",\"online\":false";
+  body += ",\"ts\":" + time(status.ts_ms) + ",\"last_seen\":" + time(status.last_seen_ms) + "}";
+  return body;
+}
+
+void user_status(const ServerApi& api, const HttpRequest& request, Respond respond) {
+  if (auto refused = refuse(request, api.api_key)) return respond(std::move(*refused));
+  const auto user = query_param(request, "user");
+  if (!user || !valid_user(*user)) {
+    return respond(
+        json_error(request, http::status::bad_request, "bad_query", "expected user=<id>"));
+  }
+  api.presence.status(
+      *user, [request, user = *user, respond = std::move(respond)](UserStatus status) {
+        respond(json_response(request, http::status::ok, status_body(user, status)));
+      });
+}
+
 }  // namespace
 
 void add_server_api(HttpRouter& router, const ServerApi& api) {
@@ -157,6 +206,12 @@ void add_server_api(HttpRouter& router, const ServerApi& api) {
   });
   router.add(http::verb::get, "/api/history", [&api](const HttpRequest& request, Respond respond) {
     history(api, request, std::move(respond));
+  });
+  router.add(http::verb::get, "/api/presence", [&api](const HttpRequest& request, Respond respond) {
+    presence(api, request, std::move(respond));
+  });
+  router.add(http::verb::get, "/api/status", [&api](const HttpRequest& request, Respond respond) {
+    user_status(api, request, std::move(respond));
   });
   router.add(http::verb::get, "/healthz", [](const HttpRequest& request, const Respond& respond) {
     respond(json_response(request, http::status::ok, R"({"status":"ok"})"));

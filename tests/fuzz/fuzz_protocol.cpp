@@ -19,8 +19,20 @@ void check(const herald::ClientFrame& frame) {
     require(herald::valid_room(join->room));
   if (const auto* leave = std::get_if<herald::LeaveFrame>(&frame))
     require(herald::valid_room(leave->room));
+  if (const auto* typing = std::get_if<herald::TypingFrame>(&frame))
+    require(herald::valid_room(typing->room) && !herald::is_status_room(typing->room));
+  if (const auto* presence = std::get_if<herald::PresenceFrame>(&frame))
+    require(herald::valid_room(presence->room));
+  if (const auto* hello = std::get_if<herald::HelloFrame>(&frame)) {
+    // status:<user> must be a room, and info is spliced into presence frames as is.
+    require(hello->user.empty() || herald::valid_room(herald::status_room(hello->user)));
+    require(hello->info.size() <= herald::kMaxInfoBytes);
+    boost::json::error_code ec;
+    boost::json::parse(herald::encode_presence_list("r", {{{hello->user, hello->info, 1}}, 1}), ec);
+    require(!ec);
+  }
   if (const auto* publish = std::get_if<herald::PublishFrame>(&frame)) {
-    require(herald::valid_room(publish->room));
+    require(herald::valid_room(publish->room) && !herald::is_status_room(publish->room));
     require(publish->id.empty() || herald::valid_message_id(publish->id));
     // The stored payload is spliced into msg frames as is: it must be valid JSON on its own,
     // and the frame around it must be too.

@@ -19,22 +19,17 @@
 namespace herald::test {
 namespace {
 
-class BadInput : public ::testing::Test {
+class BadInput : public SharedServerSuite {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--max-rooms", "3", "--publish-rate", "5", "--publish-burst", "5",
-                                 "--max-frame-bytes", "1024"});
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    start_server({"--max-rooms", "3", "--publish-rate", "5", "--publish-burst", "5",
+                  "--max-frame-bytes", "1024"});
   }
 
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    ASSERT_TRUE(server_->running());
-    room_ = std::string("bad-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    SharedServerSuite::SetUp();
+    if (HasFatalFailure()) return;
+    room_ = test_room("bad-");
     bystander_ = std::make_unique<WsProbe>(server_->port());
     bystander_->hello();
     bystander_->join(room_);
@@ -102,12 +97,9 @@ class BadInput : public ::testing::Test {
     expect_counted(code, before);
   }
 
-  static ServerProcess* server_;
   std::string room_;
   std::unique_ptr<WsProbe> bystander_;
 };
-
-ServerProcess* BadInput::server_ = nullptr;
 
 TEST_F(BadInput, MalformedJsonIsBadJson) {
   auto probe = greeted();

@@ -87,6 +87,30 @@ bool run_while_progressing(boost::asio::io_context& io, Pred done, Progress prog
   return true;
 }
 
+// A suite whose tests share one server, started once with the flags the suite gives in its
+// SetUpTestSuite (start_server), and give each test a room of its own (test_room).
+class SharedServerSuite : public ::testing::Test {
+ protected:
+  static void start_server(std::vector<std::string> flags) {
+    server_ = new ServerProcess(std::move(flags));
+    server_->start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    ASSERT_TRUE(server_->running());
+  }
+  // `prefix` and the name of the running test.
+  static std::string test_room(std::string_view prefix) {
+    return std::string(prefix) + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  }
+
+  static inline ServerProcess* server_ = nullptr;
+};
+
 // Parses one JSON object; throws with the text in the message when it is not one.
 inline json::object parse_object(std::string_view text) {
   json::error_code ec;

@@ -138,6 +138,22 @@ TEST_F(hub, RepeatedAndOlderEnvelopesAreDroppedAndCounted) {
   EXPECT_EQ(metrics.duplicates_dropped.value(), 3u);
 }
 
+TEST_F(hub, EphemeralEnvelopesReachEveryMemberOutsideTheSequence) {
+  RecordingMember a, b;
+  join("r", a);
+  join("r", b);
+  publish("r", {1, 2});
+  bus.publish(make_ephemeral("r", R"({"op":"typing"})", "session-a"));
+  bus.publish(make_ephemeral("r", R"({"op":"typing"})"));
+  drain(io);
+  publish("r", {3});
+  // Seq 0 twice, after seq 2: neither a duplicate nor a gap, and seq 3 still follows seq 2.
+  EXPECT_EQ(a.seqs(), (std::vector<Seq>{1, 2, 0, 0, 3}));
+  EXPECT_EQ(b.seqs(), (std::vector<Seq>{1, 2, 0, 0, 3}));
+  EXPECT_EQ(metrics.duplicates_dropped.value(), 0u);
+  EXPECT_EQ(metrics.gaps_detected.value(), 0u);
+}
+
 TEST_F(hub, DuplicatesAreTrackedPerRoom) {
   RecordingMember a, b;
   join("a", a);

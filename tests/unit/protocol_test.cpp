@@ -544,5 +544,159 @@ TEST(protocol, JsonEscapingInAckJoinedLeftAndWelcome) {
   EXPECT_EQ(str(parse_object(encode_welcome(kAwkward, Limits{})), "session"), kAwkward);
 }
 
+// === presence, typing and heartbeat ============================================================
+
+TEST(protocol, DecodeHelloWithUserAndInfo) {
+  const auto hello =
+      decode_as<HelloFrame>(R"({"op":"hello","user":"u-1@x","info":{"name":"Ann", "n": 1}})");
+  EXPECT_EQ(hello.user, "u-1@x");
+  EXPECT_EQ(hello.info, R"({"name":"Ann","n":1})");
+}
+
+TEST(protocol, DecodeHelloWithoutUserIsAnonymous) {
+  const auto hello = decode_as<HelloFrame>(R"({"op":"hello","user":null})");
+  EXPECT_EQ(hello.user, "");
+  EXPECT_EQ(hello.info, "");
+}
+
+TEST(protocol, DecodeHelloInvalidUserIsRefused) {
+  decode_error(R"({"op":"hello","user":7})", ProtocolError::bad_frame);
+  decode_error(R"({"op":"hello","user":""})", ProtocolError::bad_frame);
+  decode_error(R"({"op":"hello","user":"has space"})", ProtocolError::bad_frame);
+  const std::string longest(121, 'u');
+  EXPECT_EQ(decode_as<HelloFrame>(R"({"op":"hello","user":")" + longest + "\"}").user, longest);
+  decode_error(R"({"op":"hello","user":")" + longest + "u\"}", ProtocolError::bad_frame);
+}
+
+TEST(protocol, DecodeHelloInfoMustBeASmallObject) {
+  const auto error =
+      decode_error(R"({"op":"hello","user":"u","info":[1]})", ProtocolError::bad_frame);
+  EXPECT_NE(error.reason.find("info"), std::string::npos) << error.reason;
+  decode_error(R"({"op":"hello","user":"u","info":"text"})", ProtocolError::bad_frame);
+  // {"a":"…"} serialises to 8 bytes plus the text.
+  const std::string fits(kMaxInfoBytes - 8, 'x');
+  EXPECT_EQ(decode_as<HelloFrame>(R"({"op":"hello","info":{"a":")" + fits + "\"}}").info.size(),
+            kMaxInfoBytes);
+  decode_error(R"({"op":"hello","info":{"a":")" + fits + "x\"}}", ProtocolError::bad_frame);
+}
+
+TEST(protocol, DecodeHeartbeat) {
+  decode_as<HeartbeatFrame>(R"({"op":"heartbeat"})");
+  decode_as<HeartbeatFrame>(R"({"op":"heartbeat","ts":1})");
+}
+
+TEST(protocol, DecodeTyping) {
+  EXPECT_EQ(decode_as<TypingFrame>(R"({"op":"typing","room":"chat"})").room, "chat");
+  decode_error(R"({"op":"typing"})", ProtocolError::bad_frame);
+  decode_error(R"({"op":"typing","room":"bad room"})", ProtocolError::bad_room);
+}
+
+TEST(protocol, DecodePresenceQuery) {
+  const auto list = decode_as<PresenceFrame>(R"({"op":"presence","room":"chat"})");
+  EXPECT_EQ(list.room, "chat");
+  EXPECT_FALSE(list.counts);
+  EXPECT_TRUE(decode_as<PresenceFrame>(R"({"op":"presence","room":"c","counts":true})").counts);
+  const auto error =
+      decode_error(R"({"op":"presence","room":"c","counts":1})", ProtocolError::bad_frame);
+  EXPECT_EQ(error.room, "c");
+  decode_error(R"({"op":"presence"})", ProtocolError::bad_frame);
+}
+
+TEST(protocol, StatusRoomsAreReadOnly) {
+  EXPECT_EQ(decode_as<JoinFrame>(join_frame("status:alice")).room, "status:alice");
+  EXPECT_EQ(decode_as<PresenceFrame>(room_frame("presence", "status:alice")).room, "status:alice");
+  for (const char* op : {"publish", "typing"}) {
+    const auto error = decode_error(room_frame(op, "status:alice"), ProtocolError::read_only_room);
+    EXPECT_EQ(error.room, "status:alice");
+  }
+  const auto body = decode_publish_request(R"({"room":"status:alice","data":1})");
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(body));
+  EXPECT_EQ(std::get<DecodeError>(body).code, ProtocolError::read_only_room);
+}
+
+TEST(protocol, ValidNamesStatusRoomsNameAUser) {
+  EXPECT_TRUE(is_status_room("status:u"));
+  EXPECT_FALSE(is_status_room("statusu"));
+  EXPECT_EQ(status_room("u"), "status:u");
+  EXPECT_FALSE(valid_room("status:"));
+  EXPECT_TRUE(valid_room(status_room(std::string(121, 'u'))));
+  EXPECT_TRUE(valid_user("a@b.c/d-e_f:g"));
+  EXPECT_FALSE(valid_user(std::string(122, 'u')));
+}
+
+TEST(protocol, EncodePresenceList) {
+  PresenceList list;
+  list.members = {{"ann", R"({"n":1})", 2}, {"bob", "", 1}};
+  list.count = 2;
+  const auto frame = parse_object(encode_presence_list("chat", list));
+  EXPECT_EQ(str(frame, "op"), "presence");
+  EXPECT_EQ(str(frame, "room"), "chat");
+  EXPECT_FALSE(frame.contains("count"));
+  const auto& members = frame.at("members").as_array();
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members[0].at("user").as_string(), "ann");
+  EXPECT_EQ(members[0].at("info").at("n").as_int64(), 1);
+  EXPECT_EQ(members[0].at("sessions").as_int64(), 2);
+  EXPECT_TRUE(members[1].at("info").as_object().empty()) << "no info is an empty object";
+}
+
+TEST(protocol, EncodePresenceCountsOnly) {
+  PresenceList list;
+  list.count = 1500;
+  list.counts_only = true;
+  const auto frame = parse_object(encode_presence_list("big", list));
+  EXPECT_EQ(frame.size(), 3u);
+  EXPECT_EQ(u64(frame, "count"), 1500u);
+  EXPECT_EQ(parse_object(encode_presence_count("big", 1500)), frame);
+}
+
+TEST(protocol, EncodePresenceDiff) {
+  const auto frame =
+      parse_object(encode_presence_diff("chat", {{"ann", R"({"n":1})", 1}}, {"bob", kAwkward}));
+  EXPECT_EQ(str(frame, "op"), "presence");
+  EXPECT_EQ(str(frame, "room"), "chat");
+  const auto& joins = frame.at("joins").as_array();
+  ASSERT_EQ(joins.size(), 1u);
+  EXPECT_EQ(joins[0].at("user").as_string(), "ann");
+  EXPECT_EQ(joins[0].at("info").at("n").as_int64(), 1);
+  EXPECT_FALSE(joins[0].as_object().contains("sessions"));
+  const auto& leaves = frame.at("leaves").as_array();
+  ASSERT_EQ(leaves.size(), 2u);
+  EXPECT_EQ(leaves[0].at("user").as_string(), "bob");
+  EXPECT_EQ(leaves[1].at("user").as_string(), kAwkward);
+  const auto empty = parse_object(encode_presence_diff("chat", {}, {}));
+  EXPECT_TRUE(empty.at("joins").as_array().empty());
+  EXPECT_TRUE(empty.at("leaves").as_array().empty());
+}
+
+TEST(protocol, EncodeStatus) {
+  const auto online = parse_object(encode_status("ann", {true, 1795899510302, 1795899510302}));
+  EXPECT_EQ(str(online, "op"), "status");
+  EXPECT_EQ(str(online, "user"), "ann");
+  EXPECT_TRUE(online.at("online").as_bool());
+  EXPECT_EQ(u64(online, "ts"), 1795899510302u);
+  EXPECT_FALSE(online.contains("last_seen"));
+  const auto never = parse_object(encode_status("bob", {}));
+  EXPECT_FALSE(never.at("online").as_bool());
+  EXPECT_TRUE(never.at("ts").is_null());
+}
+
+TEST(protocol, EncodeTyping) {
+  const auto frame = parse_object(encode_typing("chat", "ann"));
+  EXPECT_EQ(frame.size(), 3u);
+  EXPECT_EQ(str(frame, "op"), "typing");
+  EXPECT_EQ(str(frame, "room"), "chat");
+  EXPECT_EQ(str(frame, "user"), "ann");
+}
+
+TEST(protocol, EphemeralEnvelopesHaveNoSeq) {
+  const auto envelope = make_ephemeral("chat", encode_typing("chat", "ann"), "session-1");
+  EXPECT_TRUE(envelope->ephemeral());
+  EXPECT_EQ(envelope->msg.seq, 0u);
+  EXPECT_EQ(envelope->msg.room, "chat");
+  EXPECT_EQ(envelope->origin, "session-1");
+  EXPECT_FALSE(make_envelope(message(1))->ephemeral());
+}
+
 }  // namespace
 }  // namespace herald

@@ -20,6 +20,7 @@
 
 #include "bus/bus_local.hpp"
 #include "core/session.hpp"
+#include "presence/presence_memory.hpp"
 #include "store/cache_memory.hpp"
 
 namespace herald {
@@ -394,8 +395,8 @@ class SessionFixture : public ::testing::Test {
   Client& connect_silent() {
     if (!services) {
       history.emplace(cache, store, page_size);
-      services = std::make_unique<SessionServices>(
-          SessionServices{io.get_executor(), hub, publisher, *history, metrics, limits});
+      services = std::make_unique<SessionServices>(SessionServices{
+          io.get_executor(), hub, bus, presence, publisher, *history, metrics, limits});
     }
     clients.push_back(std::make_unique<Client>(*services, io.get_executor()));
     return *clients.back();
@@ -445,6 +446,7 @@ class SessionFixture : public ::testing::Test {
   asio::io_context io;
   LocalBus bus;
   Metrics metrics;
+  MemoryPresence presence{bus, metrics, {}};
   FakeStore store;
   SelectableCache cache;
   Hub hub{io.get_executor(), bus, metrics};
