@@ -151,9 +151,13 @@ milliseconds retry_after(const websocket::response_type& response) {
   return server_delay(std::min(seconds, kMaxSeconds) * 1000);
 }
 
-std::string encode_hello(std::string_view name) {
+std::string encode_hello(std::string_view name, std::string_view user) {
   std::string out = R"({"op":"hello","client":)";
   append_json_string(out, name);
+  if (!user.empty()) {
+    out += R"(,"user":)";
+    append_json_string(out, user);
+  }
   out += '}';
   return out;
 }
@@ -248,6 +252,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         url_(parse_ws_url(options_.url)),
         local_address_(parse_local_address(options_.local_address)),
         pump_timer_(io),
+        heartbeat_timer_(io),
         backoff_(options_.backoff),
         publish_backoff_(options_.backoff),
         timer_(io),
@@ -269,6 +274,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     if (!running_) return;
     running_ = false;
     timer_.cancel();
+    heartbeat_timer_.cancel();
     cancel_pump();
     rooms_.on_disconnected();
     if (LinkPtr link = std::exchange(link_, nullptr)) close_link(link);
@@ -413,7 +419,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     }
     link->open = true;
     link->ws.text(true);
-    send(link, encode_hello(options_.name));
+    send(link, encode_hello(options_.name, options_.user));
     read(link);
   }
 
@@ -422,6 +428,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     if (link->goaway) reason = "goaway, then " + reason;
     spdlog::debug("herald client: {}", reason);
     timer_.cancel();
+    heartbeat_timer_.cancel();
     link->resolver.cancel();
     beast::get_lowest_layer(link->ws).close();
     link_.reset();
@@ -542,6 +549,10 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     timer_.cancel();  // the connect deadline
     backoff_.reset();
     apply_limits(obj);
+    if (!options_.user.empty()) {
+      beat(milliseconds(
+          static_cast<milliseconds::rep>(number_field(obj, "heartbeat_ms").value_or(0))));
+    }
     for (const std::string& room : rooms_.rooms()) {
       send(link, encode_join(room, rooms_.since_for(room)));
     }
@@ -590,6 +601,17 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     const Seq from = number_field(obj, "from").value_or(head + 1);
     if (!rooms_.on_joined(room, head, recovered, from)) return;  // an old join, since left
     if (on_joined) on_joined(room, head, recovered, from);
+  }
+
+  // Keeps an identified session present in its rooms while it has nothing else to say.
+  void beat(milliseconds interval) {
+    if (interval <= milliseconds(0)) return;
+    heartbeat_timer_.expires_after(interval);
+    heartbeat_timer_.async_wait([self = shared_from_this(), interval](beast::error_code ec) {
+      if (ec || !self->welcomed()) return;
+      self->send(self->link_, R"({"op":"heartbeat"})");
+      self->beat(interval);
+    });
   }
 
   // ---- publishing: unsent_ -> (paced) -> in_flight_ -> ack; back to unsent_ to retry ----
@@ -756,6 +778,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   PendingList in_flight_;  // sent on this connection, not answered yet
   Pacer pacer_;
   asio::steady_timer pump_timer_;
+  asio::steady_timer heartbeat_timer_;
   Clock::time_point pump_at_ = Clock::time_point::max();
   bool pump_posted_ = false;
   std::uint64_t last_serial_ = 0;

@@ -19,6 +19,9 @@ namespace herald::client {
 struct ClientOptions {
   std::string url = "ws://127.0.0.1:8080/ws";
   std::string name = "herald-cli/1";  // sent in `hello`
+  // Sent in `hello`: who this is, for presence (empty: anonymous). The session then sends
+  // `heartbeat` as often as `welcome` asks, so the user stays present while idle.
+  std::string user;
   BackoffPolicy backoff;
   // Limit for one attempt: resolve, TCP connect, WebSocket handshake and `welcome`.
   std::chrono::milliseconds connect_timeout{10'000};

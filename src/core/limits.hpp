@@ -24,6 +24,8 @@ struct Limits {
   // A WebSocket silent for ping_interval is pinged; silent pong_timeout longer, it is dead.
   std::chrono::seconds ping_interval{25};
   std::chrono::seconds pong_timeout{10};
+  // An event stream silent this long gets a comment, so proxies and NATs keep it open.
+  std::chrono::seconds stream_keepalive{15};
 };
 
 }  // namespace herald

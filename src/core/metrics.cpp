@@ -41,7 +41,23 @@ std::string_view to_string(ProtocolError error) {
       return "invalid_utf8";
     case ProtocolError::frame_too_big:
       return "frame_too_big";
+    case ProtocolError::bad_cursor:
+      return "bad_cursor";
+    case ProtocolError::unknown_session:
+      return "unknown_session";
     case ProtocolError::count_:
+      break;
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Transport transport) {
+  switch (transport) {
+    case Transport::websocket:
+      return "websocket";
+    case Transport::sse:
+      return "sse";
+    case Transport::count_:
       break;
   }
   return "unknown";

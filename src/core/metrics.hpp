@@ -59,9 +59,15 @@ enum class ProtocolError {
   binary_frame,
   invalid_utf8,
   frame_too_big,
+  bad_cursor,
+  unknown_session,
   count_  // not an error: the number of them
 };
 std::string_view to_string(ProtocolError error);
+
+// What carries a session to its client.
+enum class Transport { websocket, sse, count_ };
+std::string_view to_string(Transport transport);
 
 // Why a connection or request was answered 503 before it was served.
 enum class Refusal {
@@ -75,6 +81,7 @@ std::string_view to_string(Refusal refusal);
 struct Metrics {
   Gauge connections;
   Gauge sessions;
+  std::array<Gauge, static_cast<std::size_t>(Transport::count_)> sessions_by_transport;
   Counter joins;
   Counter leaves;
   Counter messages_in;   // publishes committed (not counting idempotent retries)
@@ -97,6 +104,9 @@ struct Metrics {
 
   void count(ProtocolError error) { protocol_errors[static_cast<std::size_t>(error)].add(); }
   void count(Refusal refusal) { refusals[static_cast<std::size_t>(refusal)].add(); }
+  Gauge& sessions_on(Transport transport) {
+    return sessions_by_transport[static_cast<std::size_t>(transport)];
+  }
 };
 
 }  // namespace herald

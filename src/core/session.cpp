@@ -1,8 +1,10 @@
 #include "core/session.hpp"
 
+#include <sys/random.h>
+
 #include <algorithm>
+#include <array>
 #include <boost/asio/post.hpp>
-#include <random>
 
 #include "core/post_answer.hpp"
 #include "core/subscription.hpp"
@@ -10,14 +12,20 @@
 namespace herald {
 namespace {
 
+// 128 bits from the kernel's CSPRNG: the id is all a client shows to speak for its session
+// beside the stream (POST /send), so it must not be guessable from other ids.
 std::string random_session_id() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
+  std::array<unsigned char, 16> bytes{};
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t n = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+    if (n > 0) filled += static_cast<std::size_t>(n);
+  }
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  auto bits = generator();
-  for (char& c : id) {
-    c = kHex[bits & 0xf];
-    bits >>= 4;
+  std::string id;
+  for (const unsigned char byte : bytes) {
+    id += kHex[byte >> 4];
+    id += kHex[byte & 0xf];
   }
   return id;
 }
@@ -73,12 +81,27 @@ void Session::go_away(std::chrono::milliseconds reconnect) {
 
 void Session::reject(const DecodeError& error, long retry_after_ms) {
   services_.metrics.count(error.code);
-  send(encode_error({to_string(error.code), error.reason, error.room, error.id, retry_after_ms}));
+  answer(encode_error({to_string(error.code), error.reason, error.room, error.id, retry_after_ms}),
+         replies_);
 }
 
-void Session::on_frame(std::string_view text) {
+void Session::answer(std::string frame, const std::shared_ptr<Replies>& replies) {
+  if (replies) {
+    replies->add(std::make_shared<const std::string>(std::move(frame)));
+  } else {
+    send(std::move(frame));
+  }
+}
+
+void Session::on_frame(std::string_view text, const std::shared_ptr<Replies>& replies) {
   if (!open_) return;
   keep_present();
+  replies_ = replies;
+  handle(text);
+  replies_.reset();
+}
+
+void Session::handle(std::string_view text) {
   ClientFrame frame = decode_client_frame(text);
   if (auto* error = std::get_if<DecodeError>(&frame)) {
     reject(*error);
@@ -123,6 +146,16 @@ void Session::update_presence() {
     if (!is_status_room(subscription->room())) self.rooms.push_back(subscription->room());
   }
   services_.presence.update(self);
+}
+
+Cursor Session::cursor() const {
+  Cursor cursor;
+  for (const auto& subscription : rooms_) {
+    if (const auto position = subscription->position()) {
+      cursor.emplace_back(subscription->room(), *position);
+    }
+  }
+  return cursor;
 }
 
 std::vector<std::shared_ptr<Subscription>>::iterator Session::find(std::string_view room) {
@@ -185,10 +218,11 @@ void Session::on_typing(const TypingFrame& typing) {
 void Session::on_presence(const PresenceFrame& query) {
   services_.presence.list(
       query.room, query.counts,
-      post_answer<PresenceList>(services_.executor, weak_from_this(),
-                                [room = query.room](Session& self, const PresenceList& list) {
-                                  self.send(encode_presence_list(room, list));
-                                }));
+      post_answer<PresenceList>(
+          services_.executor, weak_from_this(),
+          [room = query.room, replies = replies_](Session& self, const PresenceList& list) {
+            self.answer(encode_presence_list(room, list), replies);
+          }));
 }
 
 void Session::on_publish(PublishFrame publish) {
@@ -199,14 +233,15 @@ void Session::on_publish(PublishFrame publish) {
     return;
   }
   AppendRequest request{publish.room, publish.id, std::move(publish.data)};
-  auto on_commit = [weak = weak_from_this(), executor = services_.executor,
+  auto on_commit = [weak = weak_from_this(), executor = services_.executor, replies = replies_,
                     room = std::move(publish.room), id = std::move(publish.id)](
                        std::error_code ec, const Message& message, bool duplicate) {
-    boost::asio::post(executor, [weak, ec, room, id, seq = message.seq, duplicate] {
+    boost::asio::post(executor, [weak, replies, ec, room, id, seq = message.seq, duplicate] {
       auto self = weak.lock();
       if (!self) return;
-      self->send(ec ? encode_error({"unavailable", "the message was not stored; retry", room, id})
-                    : encode_ack(id, room, seq, duplicate));
+      self->answer(ec ? encode_error({"unavailable", "the message was not stored; retry", room, id})
+                      : encode_ack(id, room, seq, duplicate),
+                   replies);
     });
   };
   services_.publisher.publish(std::move(request), std::move(on_commit));

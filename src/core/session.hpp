@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cursor.hpp"
 #include "core/frames.hpp"
 #include "core/history.hpp"
 #include "core/hub.hpp"
@@ -16,6 +17,7 @@
 #include "core/outlet.hpp"
 #include "core/protocol.hpp"
 #include "core/publisher.hpp"
+#include "core/replies.hpp"
 #include "core/token_bucket.hpp"
 #include "presence/presence.hpp"
 
@@ -44,7 +46,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void on_frame(std::string_view text);
+  // With `replies`, the answers to this frame (ack, error) go there rather than to the outlet.
+  void on_frame(std::string_view text, const std::shared_ptr<Replies>& replies = nullptr);
   // The connection is gone: leave every room. No frame is sent after this.
   void stop();
 
@@ -56,6 +59,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // The edge is shutting down: `goaway`, then close 1001.
   void go_away(std::chrono::milliseconds reconnect);
 
+  // Where the client stands in each of its rooms, for transports that resume by cursor.
+  Cursor cursor() const;
+
   const SessionServices& services() const { return services_; }
   const std::string& id() const { return id_; }
   Outlet& outlet() { return outlet_; }
@@ -63,6 +69,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool open() const { return open_; }
 
  private:
+  void handle(std::string_view text);
+  // An answer to the frame being handled: to its Replies if it came with some, else the outlet.
+  void answer(std::string frame, const std::shared_ptr<Replies>& replies);
   void on_hello(const HelloFrame& hello);
   void on_join(JoinFrame join);
   void on_leave(const LeaveFrame& leave);
@@ -85,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point presence_updated_;
   TokenBucket publish_budget_;
   std::vector<std::shared_ptr<Subscription>> rooms_;
+  std::shared_ptr<Replies> replies_;  // while handling a frame that came with some
   bool greeted_ = false;
   bool open_ = true;
   bool stopped_ = false;

@@ -67,8 +67,8 @@ void Subscription::on_history(std::error_code ec, const HistoryRange& range) {
     return;
   }
   if (state_ == State::joining) {
+    state_ = State::catching_up;  // first: the `joined` frame's cursor counts this room in
     send_joined(range);
-    state_ = State::catching_up;
   }
   const bool page_sent = replay(range);
   const bool more =

@@ -28,6 +28,11 @@ class Subscription final : public HubMember, public std::enable_shared_from_this
   const std::string& room() const { return room_; }
   // Whether a typing notice of this session may go to the room now (and if so, counts it).
   bool take_typing_turn(std::chrono::steady_clock::time_point now);
+  // The last seq handed to the client; before `joined`, the `since` the join asked for (absent
+  // for a live-only join).
+  std::optional<Seq> position() const {
+    return state_ == State::joining ? since_ : std::optional(delivered_);
+  }
 
  private:
   enum class State { joining, catching_up, live };

@@ -146,6 +146,13 @@ struct StoreSyncCodec {
   static std::string show(bool full) { return full ? "full" : "normal"; }
 };
 
+struct TransportsCodec {
+  static constexpr TomlKind kind = TomlKind::string;
+  static constexpr std::string_view type_name = "websocket,sse";
+  static void parse(std::string_view text, Transports& out) { out = parse_transports(text); }
+  static std::string show(const Transports& value) { return format_transports(value); }
+};
+
 // --- The option table ------------------------------------------------------------------------
 
 struct OptionSpec {
@@ -174,6 +181,9 @@ std::vector<OptionSpec> option_table(Config& c) {
                   "flags are visible in ps",
                   c.api_key),
       bind_option("threads", "Event loops; 0 = one per core", c.threads),
+      bind_option<Transports, TransportsCodec>(
+          "transports", "Session transports offered, comma-separated: websocket, sse",
+          c.transports),
       bind_option("max-frame-bytes", "Largest frame a client may send", l.max_frame_bytes),
       bind_option("max-rooms", "Rooms one session may join", l.max_rooms),
       bind_option("publish-rate", "Sustained publishes per second per session", l.publish_rate),
@@ -194,6 +204,8 @@ std::vector<OptionSpec> option_table(Config& c) {
                   l.ping_interval),
       bind_option("pong-timeout", "Seconds a pinged WebSocket has to answer before it is closed",
                   l.pong_timeout),
+      bind_option("stream-keepalive", "Seconds of silence after which an SSE stream gets a comment",
+                  l.stream_keepalive),
       bind_option("retention-messages", "Messages kept per room", c.retention_messages),
       bind_option("retention-seconds", "Age after which stored messages are deleted",
                   c.retention_age),
@@ -332,6 +344,7 @@ void validate_limits(const Limits& l) {
   require(l.publish_burst >= 1, "publish-burst", "must be at least 1");
   require_positive("outbound-queue-bytes", l.outbound_queue_bytes);
   require_positive("heartbeat-ms", l.heartbeat);
+  require_positive("stream-keepalive", l.stream_keepalive);
 }
 
 void validate(const Config& c) {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/limits.hpp"
+#include "transport/transports.hpp"
 
 namespace CLI {
 class App;
@@ -24,6 +25,7 @@ struct Config {
   std::string api_key;                    // empty: the server API is closed
   unsigned threads = 0;  // event loops; 0 = one per core (finish_config resolves it to >= 1)
   Limits limits;
+  Transports transports;                   // config key transports = "websocket,sse"
   std::size_t retention_messages = 10000;  // per room
   std::chrono::seconds retention_age{86400};
   std::size_t cache_messages = 1000;

@@ -1,6 +1,6 @@
 #include "server/drain.hpp"
 
-#include "transport/ws_connection.hpp"
+#include "transport/session_connection.hpp"
 
 namespace herald {
 
@@ -8,8 +8,8 @@ void Drain::start(std::chrono::milliseconds window) {
   start_ = std::chrono::steady_clock::now();
   window_ = window;
   sessions_.clear();
-  for (WsConnection* connection : context_.websockets)
-    sessions_.push_back(connection->weak_from_this());
+  for (SessionConnection* connection : context_.sessions)
+    sessions_.push_back(connection->weak());
   next_ = 0;
   send_away_due();
 }
@@ -38,8 +38,8 @@ void Drain::schedule() {
 void Drain::finish() {
   timer_.cancel();
   // Sending away erases from the set, so walk a copy.
-  const std::vector<WsConnection*> open(context_.websockets.begin(), context_.websockets.end());
-  for (WsConnection* connection : open)
+  const std::vector<SessionConnection*> open(context_.sessions.begin(), context_.sessions.end());
+  for (SessionConnection* connection : open)
     connection->go_away(kReconnect);
 }
 

@@ -32,7 +32,7 @@ class Drain {
 
   boost::asio::steady_timer timer_;
   TransportContext& context_;
-  std::vector<std::weak_ptr<WsConnection>> sessions_;
+  std::vector<std::weak_ptr<SessionConnection>> sessions_;
   std::size_t next_ = 0;
   std::chrono::steady_clock::time_point start_;
   std::chrono::milliseconds window_{0};

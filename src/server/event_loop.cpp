@@ -11,7 +11,8 @@ EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoi
   services_.emplace(SessionServices{io_.get_executor(), *hub_, shared.bus, shared.presence,
                                     shared.publisher, shared.history, shared.metrics,
                                     shared.limits});
-  transport_.emplace(TransportContext{*services_, shared.router, shared.admission, {}});
+  transport_.emplace(TransportContext{
+      *services_, shared.router, shared.admission, shared.directory, shared.transports, {}});
   listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
   keepalive_.emplace(io_, *transport_);
   drain_.emplace(io_, *transport_);
@@ -39,9 +40,9 @@ void EventLoop::close_sessions() {
   });
 }
 
-std::size_t EventLoop::open_websockets() {
+std::size_t EventLoop::open_sessions() {
   std::promise<std::size_t> count;
-  asio::post(io_, [&] { count.set_value(transport_->websockets.size()); });
+  asio::post(io_, [&] { count.set_value(transport_->sessions.size()); });
   return count.get_future().get();
 }
 

@@ -29,6 +29,8 @@ class EventLoop {
     const Limits& limits;
     const HttpRouter& router;
     Admission& admission;
+    SessionDirectory& directory;
+    const Transports& transports;
   };
 
   EventLoop(const Shared& shared, const boost::asio::ip::tcp::endpoint& endpoint);
@@ -39,7 +41,7 @@ class EventLoop {
   void drain(std::chrono::milliseconds window);
   // Stops accepting and sends every session still open away at once.
   void close_sessions();
-  std::size_t open_websockets();
+  std::size_t open_sessions();
   void stop();
 
  private:

@@ -16,14 +16,14 @@ void single(std::string& out, std::string_view name, std::string_view type, std:
   fmt::format_to(std::back_inserter(out), "{} {}\n", name, instrument.value());
 }
 
-// One series per value of an enum counted in `counters`, labelled `label`.
-template <typename Enum, std::size_t N>
-void labelled(std::string& out, std::string_view name, std::string_view help,
-              std::string_view label, const std::array<Counter, N>& counters) {
-  family(out, name, "counter", help);
+// One series per value of an enum measured in `instruments`, labelled `label`.
+template <typename Enum, typename Instrument, std::size_t N>
+void labelled(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+              std::string_view label, const std::array<Instrument, N>& instruments) {
+  family(out, name, type, help);
   for (std::size_t i = 0; i < N; ++i) {
     fmt::format_to(std::back_inserter(out), "{}{{{}=\"{}\"}} {}\n", name, label,
-                   to_string(static_cast<Enum>(i)), counters[i].value());
+                   to_string(static_cast<Enum>(i)), instruments[i].value());
   }
 }
 
@@ -46,6 +46,9 @@ std::string render_metrics(const Metrics& m) {
   std::string out;
   single(out, "herald_connections", "gauge", "Open client TCP connections.", m.connections);
   single(out, "herald_sessions", "gauge", "Open protocol sessions.", m.sessions);
+  labelled<Transport>(out, "herald_sessions_by_transport", "gauge",
+                      "Open protocol sessions, by what carries them.", "transport",
+                      m.sessions_by_transport);
   single(out, "herald_joins_total", "counter", "Room joins.", m.joins);
   single(out, "herald_leaves_total", "counter", "Room leaves.", m.leaves);
   single(out, "herald_messages_in_total", "counter", "Messages committed to the store.",
@@ -74,10 +77,10 @@ std::string render_metrics(const Metrics& m) {
          m.typing_forwarded);
   single(out, "herald_typing_dropped_total", "counter",
          "Typing notices dropped by the per-room rate limit.", m.typing_dropped);
-  labelled<ProtocolError>(out, "herald_protocol_errors_total",
+  labelled<ProtocolError>(out, "herald_protocol_errors_total", "counter",
                           "Client frames answered with an error frame or close code, by code.",
                           "code", m.protocol_errors);
-  labelled<Refusal>(out, "herald_refused_total",
+  labelled<Refusal>(out, "herald_refused_total", "counter",
                     "Connections and requests answered 503 before being served, by reason.",
                     "reason", m.refusals);
   histogram(out, "herald_store_commit_seconds", "Store group-commit latency.",

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "server/event_loop.hpp"
+#include "transport/negotiate.hpp"
 
 namespace herald {
 namespace asio = boost::asio;
@@ -87,9 +88,11 @@ Server::Server(Config config)
       api_{publisher_, history_, presence_, metrics_, config_.limits, config_.api_key},
       admission_(admission_options(config_), metrics_) {
   add_server_api(router_, api_);
+  add_negotiate(router_, config_.transports, config_.limits);
   const auto endpoint = listen_endpoint(config_);
-  const EventLoop::Shared shared{bus_,     presence_,      publisher_, history_,
-                                 metrics_, config_.limits, router_,    admission_};
+  const EventLoop::Shared shared{bus_,       presence_,         publisher_, history_,
+                                 metrics_,   config_.limits,    router_,    admission_,
+                                 directory_, config_.transports};
   for (unsigned i = 0; i < config_.threads; ++i) {
     loops_.push_back(std::make_unique<EventLoop>(shared, endpoint));
   }
@@ -125,7 +128,7 @@ void Server::drain(ShutdownSignals& signals) {
   for (auto& loop : loops_)
     loop->drain(config_.drain_window);
   const auto end = std::chrono::steady_clock::now() + config_.drain_window;
-  while (signals.received() < 2 && open_websockets() > 0 && std::chrono::steady_clock::now() < end)
+  while (signals.received() < 2 && open_sessions() > 0 && std::chrono::steady_clock::now() < end)
     signals.wait_for(kDrainPoll);
 }
 
@@ -133,16 +136,16 @@ void Server::close_sessions() {
   for (auto& loop : loops_)
     loop->close_sessions();
   const auto deadline = std::chrono::steady_clock::now() + kCloseGrace;
-  while (open_websockets() > 0 && std::chrono::steady_clock::now() < deadline)
+  while (open_sessions() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(kDrainPoll);
   for (auto& loop : loops_)
     loop->stop();
 }
 
-std::size_t Server::open_websockets() const {
+std::size_t Server::open_sessions() const {
   std::size_t open = 0;
   for (const auto& loop : loops_)
-    open += loop->open_websockets();
+    open += loop->open_sessions();
   return open;
 }
 

@@ -15,6 +15,7 @@
 #include "store/store_sqlite.hpp"
 #include "transport/admission.hpp"
 #include "transport/http_router.hpp"
+#include "transport/session_directory.hpp"
 
 namespace herald {
 
@@ -36,7 +37,7 @@ class Server {
  private:
   void drain(ShutdownSignals& signals);
   void close_sessions();
-  std::size_t open_websockets() const;
+  std::size_t open_sessions() const;
 
   Config config_;
   Metrics metrics_;
@@ -49,6 +50,7 @@ class Server {
   ServerApi api_;
   HttpRouter router_;
   Admission admission_;
+  SessionDirectory directory_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
 };
 

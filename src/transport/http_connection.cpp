@@ -1,8 +1,11 @@
 #include "transport/http_connection.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
 
+#include "transport/sse_connection.hpp"
 #include "transport/ws_connection.hpp"
 
 namespace herald {
@@ -27,6 +30,28 @@ std::string_view refusal_reason(Refusal why) {
       break;
   }
   return "retry later";
+}
+
+// The frames of a POST /send body, one per line.
+std::vector<std::string_view> frames_of(std::string_view body) {
+  std::vector<std::string_view> frames;
+  while (!body.empty()) {
+    const std::size_t newline = body.find('\n');
+    const std::string_view line = body.substr(0, newline);
+    if (!line.empty()) frames.push_back(line);
+    body = newline == std::string_view::npos ? std::string_view{} : body.substr(newline + 1);
+  }
+  return frames;
+}
+
+std::string replies_body(const std::vector<Frame>& frames) {
+  std::string body = R"({"frames":[)";
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (i > 0) body += ',';
+    body += *frames[i];
+  }
+  body += "]}";
+  return body;
 }
 
 }  // namespace
@@ -76,15 +101,68 @@ void HttpConnection::on_read(beast::error_code ec) {
     refuse(request, *refused);
     return;
   }
-  if (beast::websocket::is_upgrade(request) && request_path(request) == "/ws") {
-    std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
-    return;
-  }
+  if (hand_over(request)) return;
   auto executor = stream_.get_executor();
   context_.router.dispatch(request, [self = shared_from_this(), executor](HttpResponse response) {
     boost::asio::dispatch(executor, [self, response = std::move(response)]() mutable {
       self->write(std::move(response));
     });
+  });
+}
+
+bool HttpConnection::hand_over(const HttpRequest& request) {
+  const std::string_view path = request_path(request);
+  const Transports& offered = context_.transports;
+  if (offered.websocket && beast::websocket::is_upgrade(request) && path == "/ws") {
+    std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
+    return true;
+  }
+  if (offered.sse && request.method() == http::verb::get && path == "/sse") {
+    const auto stream = parse_stream_request(request, context_.services.limits);
+    if (const auto* error = std::get_if<StreamRequestError>(&stream)) {
+      context_.services.metrics.count(error->code);
+      write(json_error(request, http::status::bad_request, to_string(error->code), error->reason));
+      return true;
+    }
+    std::make_shared<SseConnection>(std::move(stream_), context_)
+        ->run(std::get<StreamRequest>(stream));
+    return true;
+  }
+  if (offered.sse && request.method() == http::verb::post && path == "/send") {
+    relay(request);
+    return true;
+  }
+  return false;
+}
+
+void HttpConnection::relay(const HttpRequest& request) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  std::string id;
+  if (url) {
+    for (const auto& param : url->params())
+      if (param.key == "session") id = param.value;
+  }
+  const auto entry = context_.directory.find(id);
+  if (!entry) {
+    context_.services.metrics.count(ProtocolError::unknown_session);
+    write(json_error(request, http::status::not_found, "unknown_session",
+                     "no open session with this id: open a stream first"));
+    return;
+  }
+  // Answered on this loop once the session's loop has handled every frame of the body.
+  auto respond = [self = shared_from_this(), request](std::vector<Frame> frames) {
+    boost::asio::dispatch(
+        self->stream_.get_executor(), [self, request, frames = std::move(frames)] {
+          self->write(json_response(request, http::status::ok, replies_body(frames)));
+        });
+  };
+  boost::asio::post(entry->executor, [session = entry->session, body = request.body(),
+                                      respond = std::move(respond)] {
+    auto replies = std::make_shared<Replies>(respond);
+    if (auto open = session.lock()) {
+      for (const std::string_view frame : frames_of(body))
+        open->on_frame(frame, replies);
+    }
   });
 }
 

@@ -10,7 +10,7 @@
 namespace herald {
 
 // One HTTP/1.1 client connection: reads requests one at a time and answers them through the
-// router, or hands the stream over to a WebSocket session on `GET /ws`.
+// router, or hands the stream over to a session on `GET /ws` (WebSocket) or `GET /sse`.
 class HttpConnection final : public std::enable_shared_from_this<HttpConnection> {
  public:
   HttpConnection(boost::asio::ip::tcp::socket socket, TransportContext& context);
@@ -21,6 +21,11 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
  private:
   void read();
   void on_read(boost::beast::error_code ec);
+  // Hands the stream over to a session transport (WebSocket, SSE) if the request asks for one.
+  bool hand_over(const HttpRequest& request);
+  // POST /send: the body's frames go to the session named by `?session=`, on its own loop; the
+  // response lists its answers (acks, errors).
+  void relay(const HttpRequest& request);
   void refuse(const HttpRequest& request, const Admission::Refused& refused);
   void write(HttpResponse response);
   void close();

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "transport/ws_connection.hpp"
+#include "transport/session_connection.hpp"
 
 namespace herald {
 
@@ -28,8 +28,8 @@ void Keepalive::schedule() {
 void Keepalive::sweep() {
   const auto now = std::chrono::steady_clock::now();
   // A dead connection leaves the set as it is closed, so walk a copy.
-  const std::vector<WsConnection*> open(context_.websockets.begin(), context_.websockets.end());
-  for (WsConnection* connection : open)
+  const std::vector<SessionConnection*> open(context_.sessions.begin(), context_.sessions.end());
+  for (SessionConnection* connection : open)
     connection->keep_alive(now);
 }
 

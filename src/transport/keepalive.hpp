@@ -7,9 +7,10 @@
 
 namespace herald {
 
-// Once a second, looks at every WebSocket of one loop: pings the silent ones and closes those
-// that did not answer in time (half-open TCP, a NAT that dropped the mapping). One timer per
-// loop rather than one per connection keeps idle connections small.
+// Once a second, looks at every session connection of one loop: WebSockets ping the silent
+// clients and close those that did not answer in time (half-open TCP, a NAT that dropped the
+// mapping); event streams send a comment. One timer per loop rather than one per connection
+// keeps idle connections small.
 class Keepalive {
  public:
   Keepalive(boost::asio::io_context& io, TransportContext& context)

@@ -5,17 +5,21 @@
 #include "core/session.hpp"
 #include "transport/admission.hpp"
 #include "transport/http_router.hpp"
+#include "transport/session_directory.hpp"
+#include "transport/transports.hpp"
 
 namespace herald {
 
-class WsConnection;
+class SessionConnection;
 
 // What the connections of one event loop share. Touched only from that loop.
 struct TransportContext {
   const SessionServices& services;
   const HttpRouter& router;
-  Admission& admission;                          // shared by every loop
-  std::unordered_set<WsConnection*> websockets;  // open ones, to close on shutdown
+  Admission& admission;         // shared by every loop
+  SessionDirectory& directory;  // shared by every loop
+  const Transports& transports;
+  std::unordered_set<SessionConnection*> sessions;  // open ones, for keepalive and drain
 };
 
 }  // namespace herald

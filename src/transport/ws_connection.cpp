@@ -45,7 +45,8 @@ void WsConnection::on_accept(beast::error_code ec) {
     finish();
     return;
   }
-  context_.websockets.insert(this);
+  context_.sessions.insert(this);
+  context_.services.metrics.sessions_on(Transport::websocket).add(1);
   session_ = std::make_shared<Session>(context_.services, *this);
   read();
 }
@@ -103,52 +104,36 @@ void WsConnection::keep_alive(std::chrono::steady_clock::time_point now) {
 
 void WsConnection::send(Frame frame) {
   if (closing_ || finished_) return;
-  queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
-  if (!writing_) flush();
+  outbound_.push(std::move(frame));
+  if (!outbound_.writing()) flush();
 }
 
 void WsConnection::when_flushed(std::function<void()> next) {
-  if (!writing_ && queue_.empty()) {
+  if (!outbound_.writing() && outbound_.empty()) {
     boost::asio::post(ws_.get_executor(), std::move(next));
     return;
   }
-  on_flushed_.push_back(std::move(next));
+  outbound_.when_flushed(std::move(next));
 }
 
 void WsConnection::flush() {
-  if (queue_.empty()) {
-    for (auto& next : std::exchange(on_flushed_, {}))
+  if (outbound_.empty()) {
+    for (auto& next : outbound_.take_flushed())
       boost::asio::post(ws_.get_executor(), std::move(next));
     if (closing_) start_close();
     return;
   }
-  in_flight_.swap(queue_);
-  buffers_.clear();
-  for (const Frame& frame : in_flight_) {
-    if (!buffers_.empty()) buffers_.emplace_back(kSeparator.data(), kSeparator.size());
-    buffers_.emplace_back(frame->data(), frame->size());
-  }
-  writing_ = true;
-  ws_.async_write(buffers_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-    self->on_write(ec, n);
-  });
+  ws_.async_write(
+      outbound_.start_write(kSeparator, {}),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_write(ec, n); });
 }
 
 void WsConnection::on_write(beast::error_code ec, std::size_t bytes) {
-  writing_ = false;
   context_.services.metrics.bytes_out.add(bytes);
-  for (const Frame& frame : in_flight_)
-    queued_bytes_ -= frame->size();
-  in_flight_.clear();
+  outbound_.finish_write();
   if (ec) {
     finish();
     return;
-  }
-  if (in_flight_.capacity() > 64) {
-    // A burst is over: give its bookkeeping back rather than keep it for an idle client.
-    std::vector<Frame>().swap(in_flight_);
-    std::vector<boost::asio::const_buffer>().swap(buffers_);
   }
   flush();
 }
@@ -156,17 +141,13 @@ void WsConnection::on_write(beast::error_code ec, std::size_t bytes) {
 void WsConnection::close(CloseCode code, std::string_view reason) {
   if (closing_ || finished_) return;
   closing_.emplace(static_cast<websocket::close_code>(code), beast::string_view(reason));
-  if (code == CloseCode::slow_consumer) {
-    // What was not written is dropped: the client resumes it from history.
-    for (const Frame& frame : queue_)
-      queued_bytes_ -= frame->size();
-    queue_.clear();
-  }
+  // What was not written is dropped: the client resumes it from history.
+  if (code == CloseCode::slow_consumer) outbound_.drop_queued();
   close_deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), kCloseTimeout);
   close_deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) beast::get_lowest_layer(self->ws_).close();
   });
-  if (!writing_) flush();
+  if (!outbound_.writing()) flush();
 }
 
 void WsConnection::start_close() {
@@ -176,8 +157,11 @@ void WsConnection::start_close() {
 void WsConnection::finish() {
   if (finished_) return;
   finished_ = true;
-  context_.websockets.erase(this);
-  if (session_) session_->stop();
+  context_.sessions.erase(this);
+  if (session_) {
+    session_->stop();
+    context_.services.metrics.sessions_on(Transport::websocket).add(-1);
+  }
   if (close_deadline_) close_deadline_->cancel();
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,

@@ -1,10 +1,12 @@
-// Feeds arbitrary bytes to the client frame decoders. Whatever the input, decoding must not
-// crash, and what it accepts must satisfy the invariants the rest of the edge relies on.
+// Feeds arbitrary bytes to the client frame decoders and the cursor decoder. Whatever the input,
+// decoding must not crash, and what it accepts must satisfy the invariants the rest of the edge
+// relies on.
 #include <boost/json.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "core/cursor.hpp"
 #include "core/frames.hpp"
 #include "core/protocol.hpp"
 
@@ -58,5 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(herald::decode_client_frame(text));
   const auto request = herald::decode_publish_request(text);
   if (const auto* publish = std::get_if<herald::PublishFrame>(&request)) check(*publish);
+  // A cursor is accepted only in its one canonical spelling.
+  if (const auto cursor = herald::decode_cursor(text, 100)) require(encode_cursor(*cursor) == text);
   return 0;
 }

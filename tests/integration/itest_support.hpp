@@ -495,4 +495,20 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
+// Publishes `count` messages to `room` through the server API (ids "<room>-<seq>"), numbered on
+// from `expected` (the room must hold just those), and returns `expected` with their digests
+// appended: element seq - 1.
+inline std::vector<std::uint64_t> publish_many(Api& api, const std::string& room, int count,
+                                               std::vector<std::uint64_t> expected = {}) {
+  for (int i = 0; i < count; ++i) {
+    const int n = static_cast<int>(expected.size()) + 1;
+    const std::string id = room + "-" + std::to_string(n);
+    const json::value data = {{"n", n}};
+    const json::object ack = api.publish(room, data, id);
+    EXPECT_EQ(num(ack, "seq"), n) << json::serialize(ack);
+    expected.push_back(digest(id, data));
+  }
+  return expected;
+}
+
 }  // namespace herald::test

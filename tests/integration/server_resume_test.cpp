@@ -17,21 +17,6 @@
 namespace herald::test {
 namespace {
 
-// Publishes `count` messages to `room` through the server API (ids "<room>-<seq>") and returns
-// their digests, element seq - 1 (the room must be new).
-std::vector<std::uint64_t> publish_many(Api& api, const std::string& room, int count,
-                                        std::vector<std::uint64_t> expected = {}) {
-  for (int i = 0; i < count; ++i) {
-    const int n = static_cast<int>(expected.size()) + 1;
-    const std::string id = room + "-" + std::to_string(n);
-    const json::value data = {{"n", n}};
-    const json::object ack = api.publish(room, data, id);
-    EXPECT_EQ(num(ack, "seq"), n) << json::serialize(ack);
-    expected.push_back(digest(id, data));
-  }
-  return expected;
-}
-
 // Reads msg frames into `log` until it holds `count` of `room`; anything else is a problem.
 void read_msgs(WsProbe& probe, DeliveryLog& log, const std::string& room, std::size_t count) {
   while (log.count(room) < count) {

@@ -951,7 +951,7 @@ TEST_F(subscription, WelcomeDescribesTheSession) {
   const auto welcome = c.frames().at(0);
   EXPECT_EQ(u64(welcome, "version"), 1u);
   const auto session = str(welcome, "session");
-  EXPECT_EQ(session.size(), 16u);
+  EXPECT_EQ(session.size(), 32u);  // 128 random bits in hex
   EXPECT_EQ(session.find_first_not_of("0123456789abcdef"), std::string::npos) << session;
   EXPECT_EQ(u64(welcome, "heartbeat_ms"), 1234u);
   EXPECT_EQ(u64(welcome.at("limits").as_object(), "max_rooms"), 9u);

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <boost/asio/buffer.hpp>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/message.hpp"
+
+namespace herald {
+
+// The frames waiting for one client's socket, and those being written. Whatever is queued while
+// a write is in flight goes out together in the next one, in one syscall.
+class OutboundQueue {
+ public:
+  // `head`: bytes that go right before this frame and no other (an SSE event's fields).
+  void push(Frame frame, std::string head = {});
+  // Drops what is queued and not yet being written.
+  void drop_queued();
+
+  std::size_t bytes() const { return bytes_; }  // queued and in flight
+  bool empty() const { return queue_.empty(); }
+  bool writing() const { return !in_flight_.empty(); }
+
+  // Puts everything queued in flight and returns it as buffers, with `between` separating
+  // frames and `after` following each one. Valid until finish_write().
+  const std::vector<boost::asio::const_buffer>& start_write(std::string_view between,
+                                                            std::string_view after);
+  void finish_write();
+
+  // `next` runs once everything queued by now is written (see take_flushed()).
+  void when_flushed(std::function<void()> next) { on_flushed_.push_back(std::move(next)); }
+  // The callbacks waiting for an empty queue, to run now that it is.
+  std::vector<std::function<void()>> take_flushed() { return std::exchange(on_flushed_, {}); }
+
+ private:
+  struct Entry {
+    std::string head;
+    Frame frame;
+  };
+
+  std::vector<Entry> queue_;
+  std::vector<Entry> in_flight_;
+  std::vector<boost::asio::const_buffer> buffers_;
+  std::vector<std::function<void()>> on_flushed_;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace herald

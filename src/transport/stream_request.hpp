@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/cursor.hpp"
+#include "core/limits.hpp"
+#include "core/metrics.hpp"
+#include "transport/http_router.hpp"
+
+namespace herald {
+
+// What `GET /sse?rooms=a,b&cursor=…` asks for. The cursor may come as the `cursor` parameter or
+// as the Last-Event-ID header a browser sends when it reconnects an EventSource.
+struct StreamRequest {
+  struct Room {
+    std::string name;
+    std::optional<Seq> since;  // from the cursor; absent: live messages only
+  };
+  std::vector<Room> rooms;
+};
+
+struct StreamRequestError {
+  ProtocolError code;  // bad_frame, bad_room, bad_cursor, too_many_rooms
+  std::string reason;
+};
+
+// Rooms of the cursor that the request does not name are ignored: a client may change its rooms
+// between reconnects and keep its cursor.
+std::variant<StreamRequest, StreamRequestError> parse_stream_request(const HttpRequest& request,
+                                                                     const Limits& limits);
+
+}  // namespace herald
