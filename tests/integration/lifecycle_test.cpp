@@ -63,9 +63,10 @@ TEST(Keepalive, SilentPeerIsCutOffAndItsSessionFreed) {
       io, [&] { return metric(server, "herald_dead_peers_total") == 1; }, 20s));
   // Ping interval + pong timeout + one keepalive sweep, with room for a slow machine.
   EXPECT_LE(Clock::now() - went_silent, 6s);
-  // Only the bystander is left, plus the connection asking for the metrics.
+  // Only the bystander is left, plus the connection asking for the metrics (the one before it
+  // may take a moment to be noticed as closed).
   EXPECT_TRUE(run_until(io, [&] { return metric(server, "herald_sessions") == 1; }));
-  EXPECT_EQ(metric(server, "herald_connections"), 2);
+  EXPECT_TRUE(run_until(io, [&] { return metric(server, "herald_connections") == 2; }));
   EXPECT_TRUE(bystander.disconnects.empty()) << bystander.describe();
   bystander.stop();
 }

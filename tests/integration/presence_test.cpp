@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/client.hpp"
 #include "itest_support.hpp"
 #include "server_process.hpp"
 #include "ws_probe.hpp"
@@ -167,6 +168,18 @@ TEST_F(Presence, HeartbeatsKeepASessionPresentAndSilenceExpiresIt) {
   // Any frame brings a silent session back.
   bob->send(R"({"op":"heartbeat"})");
   EXPECT_TRUE(eventually_listed(room_, {"ann", "bob"}));
+}
+
+TEST_F(Presence, TheClientLibraryKeepsAnIdleUserPresent) {
+  boost::asio::io_context io;
+  client::Client carol(io, {.url = server_->ws_url(), .name = "itest/1", .user = "carol"});
+  carol.join(room_);
+  carol.start();
+  ASSERT_TRUE(run_until(io, [&] { return listed(room_) == std::vector<std::string>{"carol"}; }));
+  // Silent but for its heartbeats, for twice the ttl.
+  run_until(io, [] { return false; }, 4 * kHeartbeat);
+  EXPECT_EQ(listed(room_), std::vector<std::string>{"carol"});
+  carol.stop();
 }
 
 TEST_F(Presence, AHundredJoinsAreAFewBatchedDiffs) {
