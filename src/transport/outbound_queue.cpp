@@ -1,5 +1,7 @@
 #include "transport/outbound_queue.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace herald {
 namespace {
 
@@ -36,6 +38,22 @@ const std::vector<boost::asio::const_buffer>& OutboundQueue::start_write(std::st
     if (!after.empty()) buffers_.emplace_back(after.data(), after.size());
   }
   return buffers_;
+}
+
+void OutboundQueue::when_flushed(std::function<void()> next,
+                                 const boost::asio::any_io_executor& executor) {
+  if (!writing() && empty()) {
+    boost::asio::post(executor, std::move(next));
+    return;
+  }
+  on_flushed_.push_back(std::move(next));
+}
+
+bool OutboundQueue::flushed(const boost::asio::any_io_executor& executor) {
+  if (!empty()) return false;
+  for (auto& next : std::exchange(on_flushed_, {}))
+    boost::asio::post(executor, std::move(next));
+  return true;
 }
 
 void OutboundQueue::finish_write() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <functional>
@@ -30,10 +31,10 @@ class OutboundQueue {
                                                             std::string_view after);
   void finish_write();
 
-  // `next` runs once everything queued by now is written (see take_flushed()).
-  void when_flushed(std::function<void()> next) { on_flushed_.push_back(std::move(next)); }
-  // The callbacks waiting for an empty queue, to run now that it is.
-  std::vector<std::function<void()>> take_flushed() { return std::exchange(on_flushed_, {}); }
+  // `next` runs on `executor` once everything queued by now is written.
+  void when_flushed(std::function<void()> next, const boost::asio::any_io_executor& executor);
+  // True when nothing is queued: the callbacks waiting for that are posted to `executor`.
+  bool flushed(const boost::asio::any_io_executor& executor);
 
  private:
   struct Entry {

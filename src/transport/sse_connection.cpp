@@ -1,7 +1,5 @@
 #include "transport/sse_connection.hpp"
 
-#include <boost/asio/post.hpp>
-
 #include "core/json_text.hpp"
 
 namespace herald {
@@ -114,17 +112,11 @@ void SseConnection::send(Frame frame) {
 }
 
 void SseConnection::when_flushed(std::function<void()> next) {
-  if (!outbound_.writing() && outbound_.empty()) {
-    boost::asio::post(stream_.get_executor(), std::move(next));
-    return;
-  }
-  outbound_.when_flushed(std::move(next));
+  outbound_.when_flushed(std::move(next), stream_.get_executor());
 }
 
 void SseConnection::flush() {
-  if (outbound_.empty()) {
-    for (auto& next : outbound_.take_flushed())
-      boost::asio::post(stream_.get_executor(), std::move(next));
+  if (outbound_.flushed(stream_.get_executor())) {
     if (closing_) finish();
     return;
   }

@@ -1,7 +1,5 @@
 #include "transport/ws_connection.hpp"
 
-#include <boost/asio/post.hpp>
-
 namespace herald {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -109,17 +107,11 @@ void WsConnection::send(Frame frame) {
 }
 
 void WsConnection::when_flushed(std::function<void()> next) {
-  if (!outbound_.writing() && outbound_.empty()) {
-    boost::asio::post(ws_.get_executor(), std::move(next));
-    return;
-  }
-  outbound_.when_flushed(std::move(next));
+  outbound_.when_flushed(std::move(next), ws_.get_executor());
 }
 
 void WsConnection::flush() {
-  if (outbound_.empty()) {
-    for (auto& next : outbound_.take_flushed())
-      boost::asio::post(ws_.get_executor(), std::move(next));
+  if (outbound_.flushed(ws_.get_executor())) {
     if (closing_) start_close();
     return;
   }

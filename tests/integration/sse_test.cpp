@@ -34,6 +34,16 @@ std::size_t count_named(const SseReader& reader, std::string_view name) {
                     [name](const SseEvent& event) { return event.event == name; }));
 }
 
+// Opens a stream of `rooms` (comma-separated) that feeds `log`, and waits for every `joined`.
+std::shared_ptr<SseReader> open_joined(boost::asio::io_context& io, const ServerProcess& server,
+                                       const std::string& rooms, DeliveryLog& log) {
+  auto reader = SseReader::open(io, server.port(), "/sse?rooms=" + rooms);
+  log_events(*reader, log);
+  const auto count = static_cast<std::size_t>(std::count(rooms.begin(), rooms.end(), ',') + 1);
+  EXPECT_TRUE(run_until(io, [&] { return count_named(*reader, "joined") == count; }));
+  return reader;
+}
+
 std::string sessions_on(std::string_view transport) {
   return "herald_sessions_by_transport{transport=\"" + std::string(transport) + "\"}";
 }
@@ -44,9 +54,8 @@ TEST(Sse, EventsCarryMsgFramesAndACursorThatResumesExactly) {
   Api api(server);
   boost::asio::io_context io;
   DeliveryLog log;
-  auto reader = SseReader::open(io, server.port(), "/sse?rooms=sse-a,sse-b");
-  log_events(*reader, log);
-  ASSERT_TRUE(run_until(io, [&] { return count_named(*reader, "joined") == 2; }));
+  auto reader = open_joined(io, server, "sse-a,sse-b", log);
+  ASSERT_FALSE(HasFailure());
 
   EXPECT_NE(reader->header.find("HTTP/1.1 200"), std::string::npos) << reader->header;
   EXPECT_NE(reader->header.find("Content-Type: text/event-stream"), std::string::npos);
@@ -130,9 +139,8 @@ TEST(Sse, ResumesExactlyAfterAServerCrash) {
   Api api(server);
   boost::asio::io_context io;
   DeliveryLog log;
-  auto reader = SseReader::open(io, server.port(), "/sse?rooms=sse-crash");
-  log_events(*reader, log);
-  ASSERT_TRUE(run_until(io, [&] { return count_named(*reader, "joined") == 1; }));
+  auto reader = open_joined(io, server, "sse-crash", log);
+  ASSERT_FALSE(HasFailure());
   std::vector<std::uint64_t> expected = publish_many(api, "sse-crash", 10);
   ASSERT_TRUE(run_until(io, [&] { return log.total() == 10; })) << log.problems_text();
 
@@ -154,9 +162,8 @@ TEST(Sse, SendSpeaksForTheStreamsSession) {
   server.start();
   boost::asio::io_context io;
   DeliveryLog log;
-  auto reader = SseReader::open(io, server.port(), "/sse?rooms=sse-send");
-  log_events(*reader, log);
-  ASSERT_TRUE(run_until(io, [&] { return count_named(*reader, "joined") == 1; }));
+  auto reader = open_joined(io, server, "sse-send", log);
+  ASSERT_FALSE(HasFailure());
   const std::string session = str(parse_object(reader->events.front().data), "session");
 
   const std::string body = R"({"op":"publish","room":"sse-send","id":"s-1","data":{"text":"hi"}})"
