@@ -3,6 +3,9 @@
 #include <sys/resource.h>
 #include <sys/utsname.h>
 
+#include <array>
+#include <boost/json.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -28,10 +31,14 @@ boost::json::object machine_description() {
   ::uname(&name);
   rlimit files{};
   ::getrlimit(RLIMIT_NOFILE, &files);
+  std::array<double, 3> load{};
+  ::getloadavg(load.data(), static_cast<int>(load.size()));
   return {{"cores", std::thread::hardware_concurrency()},
           {"cpu", cpu_model()},
           {"kernel", std::string(name.sysname) + " " + name.release},
-          {"open_files_limit", files.rlim_cur}};
+          {"open_files_limit", files.rlim_cur},
+          // Other work on the machine shares its cores with the scenario.
+          {"load_average_1_5_15_min", boost::json::value_from(load)}};
 }
 
 void write_text_file(const std::filesystem::path& path, std::string_view text) {
@@ -39,6 +46,17 @@ void write_text_file(const std::filesystem::path& path, std::string_view text) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!file.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+void write_result(const std::filesystem::path& out, boost::json::object result,
+                  const std::vector<std::string>& server_args) {
+  result["server_args"] = boost::json::value_from(server_args);
+  result["machine"] = machine_description();
+  write_text_file(out, boost::json::serialize(result) + "\n");
+}
+
+std::filesystem::path beside(const std::filesystem::path& out, std::string_view suffix) {
+  return out.parent_path() / (out.stem().string() + std::string(suffix));
 }
 
 }  // namespace herald::bench

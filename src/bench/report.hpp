@@ -2,7 +2,9 @@
 
 #include <boost/json/object.hpp>
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace herald::bench {
 
@@ -12,5 +14,13 @@ boost::json::object machine_description();
 
 // Writes `text` to `path`, creating the directories it needs. Throws std::runtime_error.
 void write_text_file(const std::filesystem::path& path, std::string_view text);
+
+// Writes a scenario's JSON result to `out`, completed with what it ran against: the server's
+// extra flags and the machine.
+void write_result(const std::filesystem::path& out, boost::json::object result,
+                  const std::vector<std::string>& server_args);
+
+// A file next to the result `out`: beside("r/storm.json", "-attempts.svg") is r/storm-attempts.svg.
+std::filesystem::path beside(const std::filesystem::path& out, std::string_view suffix);
 
 }  // namespace herald::bench

@@ -7,13 +7,14 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "bench/phase_pump.hpp"
 #include "bench/progress.hpp"
 #include "bench/report.hpp"
 #include "bench/server_under_test.hpp"
-#include "bench/source_addresses.hpp"
 #include "bench/storm_report.hpp"
 #include "bench/storm_worker.hpp"
 #include "bench/worker_pool.hpp"
+#include "bench/worker_share.hpp"
 
 namespace herald::bench {
 namespace {
@@ -70,43 +71,24 @@ class PhaseCollector {
   std::size_t results_ = 0;
 };
 
-// Hands worker messages to the collector until `done()`, every worker has gone, or `limit`.
-template <class Done>
-bool pump(WorkerPool& pool, PhaseCollector& collector, Progress& progress, milliseconds limit,
-          Done done) {
-  const auto deadline = Clock::now() + limit;
-  while (!done() && !pool.all_done() && Clock::now() < deadline) {
-    for (const WorkerMessage& message : pool.poll(milliseconds(100)))
-      collector.handle(message);
-    progress.print_if_due();
-  }
-  progress.print();
-  return done();
-}
-
 std::vector<std::vector<std::string>> worker_arguments(const StormOptions& options,
                                                        const std::string& url,
                                                        const client::BackoffPolicy& backoff) {
-  const std::vector<std::size_t> counts = share(options.connections, options.workers);
-  const auto sources =
-      allocate_source_addresses(counts, connections_per_address(ephemeral_port_range()));
   const milliseconds deadline = 2 * options.phase_timeout + 2 * kReportGrace;
   std::vector<std::vector<std::string>> out;
-  std::size_t first = 0;
-  for (std::size_t i = 0; i < counts.size(); ++i) {
+  for (const WorkerShare& share : share_load(options.connections, options.workers)) {
     const StormWorkerOptions worker{
         .url = url,
-        .connections = counts[i],
-        .first_client = first,
+        .connections = share.count,
+        .first_client = share.first,
         .rooms = options.rooms,
-        .sources = sources[i],
+        .sources = share.sources,
         .backoff_base_ms = backoff.base.count(),
         .backoff_jitter_ms = backoff.jitter.count(),
         .backoff_cap_ms = backoff.cap.count(),
         .open_rate = options.open_rate / static_cast<double>(options.workers),
         .deadline_ms = deadline.count()};
     out.push_back({"bench-worker", "storm", json::serialize(json::value_from(worker))});
-    first += counts[i];
   }
   return out;
 }
@@ -131,8 +113,9 @@ StormPhase run_phase(const StormOptions& options, std::string name,
   WorkerPool pool(worker_arguments(options, server.ws_url(), backoff));
   Progress progress("storm, " + phase.name, pool.size(), std::cerr);
   PhaseCollector collector(phase, progress);
+  const MessageHandler handle = [&](const WorkerMessage& message) { collector.handle(message); };
 
-  const bool ready = pump(pool, collector, progress, options.phase_timeout,
+  const bool ready = pump(pool, progress, options.phase_timeout, handle,
                           [&] { return collector.ready() == pool.size(); });
   if (!ready) {
     throw std::runtime_error(fmt::format("{}: not every client connected within {} s", phase.name,
@@ -142,24 +125,12 @@ StormPhase run_phase(const StormOptions& options, std::string name,
             << " the server\n";
   disrupt(server, options.disrupt, phase);
   const auto all_results = [&] { return collector.results() == pool.size(); };
-  if (!pump(pool, collector, progress, options.phase_timeout, all_results)) {
+  if (!pump(pool, progress, options.phase_timeout, handle, all_results)) {
     std::cerr << "[storm, " << phase.name << "] phase timeout: collecting what there is\n";
-    pool.finish();
-    pump(pool, collector, progress, kReportGrace, all_results);
   }
-  pool.finish();
-  if (const std::size_t killed = pool.reap(kReportGrace); killed > 0) {
-    std::cerr << "[storm, " << phase.name << "] " << killed << " worker(s) killed\n";
-  }
-  if (collector.results() < pool.size()) {
-    throw std::runtime_error(phase.name + ": a worker ended without a result");
-  }
+  finish_workers(pool, progress, handle, all_results, "storm, " + phase.name, kReportGrace);
   server.stop(kServerStopGrace);
   return phase;
-}
-
-std::filesystem::path beside(const std::filesystem::path& out, const std::string& suffix) {
-  return out.parent_path() / (out.stem().string() + suffix);
 }
 
 }  // namespace
@@ -182,9 +153,7 @@ void run_storm(const StormOptions& options) {
   result["workers"] = options.workers;
   result["rooms"] = options.rooms;
   result["open_rate"] = options.open_rate;
-  result["server_args"] = json::value_from(options.server_args);
-  result["machine"] = machine_description();
-  write_text_file(options.out, json::serialize(result) + "\n");
+  write_result(options.out, std::move(result), options.server_args);
   write_text_file(beside(options.out, "-reconnect.svg"), reconnect_chart(phases));
   write_text_file(beside(options.out, "-attempts.svg"), attempts_chart(phases));
   std::cout << "wrote " << options.out.string() << " and its two charts beside it\n";

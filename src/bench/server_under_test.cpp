@@ -1,9 +1,6 @@
 #include "bench/server_under_test.hpp"
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,40 +12,13 @@
 #include <system_error>
 #include <thread>
 
+#include "bench/loopback.hpp"
+
 namespace herald::bench {
 namespace {
 
 [[noreturn]] void throw_errno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
-}
-
-// Closes the descriptor however the scope is left.
-struct Socket {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ~Socket() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-sockaddr_in loopback(unsigned short port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  return address;
-}
-
-// The kernel picks a port nobody uses; the server binds it a moment later.
-unsigned short free_loopback_port() {
-  const Socket socket;
-  if (socket.fd < 0) throw_errno("socket");
-  sockaddr_in address = loopback(0);
-  socklen_t length = sizeof address;
-  if (::bind(socket.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(socket.fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw_errno("bind 127.0.0.1:0");
-  }
-  return ntohs(address.sin_port);
 }
 
 std::filesystem::path make_temp_dir() {
@@ -125,28 +95,19 @@ void ServerUnderTest::stop(std::chrono::milliseconds grace) {
   processes_.clear();
 }
 
-// A bare HTTP/1.1 request: the bench must not depend on the client under test to judge the
-// server. One second per step at most.
 bool ServerUnderTest::healthy() const {
-  const Socket socket;
-  if (socket.fd < 0) throw_errno("socket");
-  const timeval timeout{.tv_sec = 1, .tv_usec = 0};
-  ::setsockopt(socket.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  ::setsockopt(socket.fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  const sockaddr_in address = loopback(port_);
-  if (::connect(socket.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    return false;
-  }
-  constexpr std::string_view kRequest =
-      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  if (::send(socket.fd, kRequest.data(), kRequest.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(kRequest.size())) {
-    return false;
-  }
-  constexpr std::string_view kOk = "HTTP/1.1 200";
-  char status[kOk.size()] = {};
-  const ssize_t got = ::recv(socket.fd, status, sizeof status, MSG_WAITALL);
-  return got == static_cast<ssize_t>(kOk.size()) && std::string_view(status, kOk.size()) == kOk;
+  const std::optional<HttpReply> reply = loopback_get(port_, "/healthz");
+  return reply && reply->status == 200;
+}
+
+std::string ServerUnderTest::metrics() const {
+  const std::optional<HttpReply> reply = loopback_get(port_, "/metrics");
+  if (!reply || reply->status != 200) throw std::runtime_error("GET /metrics failed");
+  return reply->body;
+}
+
+pid_t ServerUnderTest::pid() const {
+  return processes_.empty() ? -1 : processes_.back().pid();
 }
 
 }  // namespace herald::bench

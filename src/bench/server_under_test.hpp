@@ -34,6 +34,10 @@ class ServerUnderTest {
   unsigned short port() const { return port_; }
   std::string ws_url() const;
   std::string log() const;
+  // The current process's /metrics (Prometheus text). Throws std::runtime_error.
+  std::string metrics() const;
+  // The current process; -1 before start().
+  pid_t pid() const;
 
  private:
   bool healthy() const;

@@ -10,7 +10,10 @@
 
 #include "bench/event_timeline.hpp"
 #include "bench/loop_lag.hpp"
+#include "bench/ramp.hpp"
 #include "bench/worker_channel.hpp"
+#include "bench/worker_loop.hpp"
+#include "bench/worker_share.hpp"
 #include "client/client.hpp"
 
 namespace herald::bench {
@@ -20,9 +23,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-constexpr milliseconds kTick{10};  // how often the ramp-up starts the connections now due
-constexpr milliseconds kProgressEvery{250};
 
 // One client and what the storm did to it.
 struct Connection {
@@ -39,42 +39,19 @@ class StormWorker {
   StormWorker(asio::io_context& io, const StormWorkerOptions& options)
       : io_(io),
         options_(options),
-        channel_(io),
-        tick_(io),
-        progress_(io),
-        deadline_(io),
+        loop_(io, milliseconds(options.deadline_ms)),
+        ramp_(io, options.connections, options.open_rate, [this](std::size_t i) { open(i); }),
         lag_(io) {
     connections_.resize(options.connections);
   }
 
   void run() {
-    channel_.on_finish([this] { finish(); });
-    deadline_.expires_after(milliseconds(options_.deadline_ms));
-    deadline_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) finish();
-    });
-    started_ = Clock::now();
     lag_.start();
-    ramp_up();
-    report_progress();
-    io_.run();
+    ramp_.start();
+    loop_.run([this] { return progress(); }, [this] { return result(); });
   }
 
  private:
-  // ---- ramping up: clients start at open_rate, so the server is not stormed before the storm
-
-  void ramp_up() {
-    const std::chrono::duration<double> elapsed = Clock::now() - started_;
-    const auto due = static_cast<std::size_t>(elapsed.count() * options_.open_rate) + 1;
-    while (opened_ < connections_.size() && opened_ < due)
-      open(opened_++);
-    if (opened_ == connections_.size()) return;
-    tick_.expires_after(kTick);
-    tick_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) ramp_up();
-    });
-  }
-
   void open(std::size_t index) {
     const std::size_t number = options_.first_client + index;
     client::ClientOptions client_options{
@@ -82,10 +59,8 @@ class StormWorker {
         .name = "herald-bench/1",
         .backoff = {.base = milliseconds(options_.backoff_base_ms),
                     .jitter = milliseconds(options_.backoff_jitter_ms),
-                    .cap = milliseconds(options_.backoff_cap_ms)}};
-    if (!options_.sources.empty()) {
-      client_options.local_address = options_.sources[index % options_.sources.size()];
-    }
+                    .cap = milliseconds(options_.backoff_cap_ms)},
+        .local_address = source_for(options_.sources, index)};
     auto& client = connections_[index].client =
         std::make_unique<client::Client>(io_, std::move(client_options));
     client->on_attempt([this] {
@@ -137,64 +112,50 @@ class StormWorker {
       WorkerChannel::send({{"type", "ready"}});
     }
     if (ready_ && came_back_ == connections_.size() && connected_ == connections_.size()) {
-      finish();
+      loop_.finish();
     }
   }
 
   // ---- reporting
 
-  void report_progress() {
-    WorkerChannel::send({{"type", "progress"},
-                         {"opened", opened_},
-                         {"connected", connected_},
-                         {"reconnected", came_back_},
-                         {"attempts", attempts_.total()},
-                         {"failed", failed_}});
-    progress_.expires_after(kProgressEvery);
-    progress_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) report_progress();
-    });
+  json::object progress() const {
+    return {{"opened", ramp_.opened()},
+            {"connected", connected_},
+            {"reconnected", came_back_},
+            {"attempts", attempts_.total()},
+            {"failed", failed_}};
   }
 
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
+  json::object result() const {
     std::size_t down = 0;
     std::size_t never_up = 0;
     for (const Connection& c : connections_) {
       down += c.lost ? 1 : 0;
       never_up += c.client && !c.up && !c.lost ? 1 : 0;
     }
-    WorkerChannel::send(
-        {{"type", "result"},
-         {"clients", connections_.size()},
-         {"ready", ready_},
-         {"not_reconnected", down},
-         {"never_connected", never_up + (connections_.size() - opened_)},
-         {"failed", failed_},
-         {"rejected", rejected_},
-         {"failure_reasons", json::value_from(failure_reasons_)},
-         {"reconnect_ms", json::value_from(reconnect_ms_)},
-         {"failed_per_reconnect", json::value_from(failed_per_reconnect_)},
-         {"attempts", attempts_.to_json()},
-         {"loop_lag_ms", {{"p50", lag_.lags_ms().percentile(50)}, {"max", lag_.lags_ms().max()}}}});
-    io_.stop();
+    return {
+        {"clients", connections_.size()},
+        {"ready", ready_},
+        {"not_reconnected", down},
+        {"never_connected", never_up + (connections_.size() - ramp_.opened())},
+        {"failed", failed_},
+        {"rejected", rejected_},
+        {"failure_reasons", json::value_from(failure_reasons_)},
+        {"reconnect_ms", json::value_from(reconnect_ms_)},
+        {"failed_per_reconnect", json::value_from(failed_per_reconnect_)},
+        {"attempts", attempts_.to_json()},
+        {"loop_lag_ms", {{"p50", lag_.lags_ms().percentile(50)}, {"max", lag_.lags_ms().max()}}}};
   }
 
   asio::io_context& io_;
   const StormWorkerOptions& options_;
-  WorkerChannel channel_;
-  asio::steady_timer tick_;
-  asio::steady_timer progress_;
-  asio::steady_timer deadline_;
+  WorkerLoop loop_;
+  Ramp ramp_;
   LoopLag lag_;  // from ready_ on
   std::vector<Connection> connections_;
-  Clock::time_point started_;
-  std::size_t opened_ = 0;
   std::size_t connected_ = 0;
   std::size_t came_back_ = 0;  // clients that lost their connection and got one again
   bool ready_ = false;         // every client was connected once: the storm may begin
-  bool finished_ = false;
   std::uint64_t failed_ = 0;
   std::uint64_t rejected_ = 0;
   std::map<std::string, std::uint64_t> failure_reasons_;  // the client's words, counted

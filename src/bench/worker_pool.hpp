@@ -27,6 +27,7 @@ class WorkerPool {
   explicit WorkerPool(const std::vector<std::vector<std::string>>& arguments);
 
   std::size_t size() const { return workers_.size(); }
+  pid_t pid(std::size_t index) const { return workers_.at(index).process.pid(); }
   // Waits up to `timeout` for output and returns the lines completed meanwhile. Throws
   // std::runtime_error for a line that is not a JSON object.
   std::vector<WorkerMessage> poll(std::chrono::milliseconds timeout);

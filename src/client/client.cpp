@@ -170,8 +170,11 @@ std::string encode_join(std::string_view room, std::optional<Seq> since) {
   return out;
 }
 
-std::string encode_leave(std::string_view room) {
-  std::string out = R"({"op":"leave","room":)";
+// `leave`, or a `presence` query: an op about one room and nothing else.
+std::string encode_room_op(std::string_view op, std::string_view room) {
+  std::string out = R"({"op":")";
+  out += op;
+  out += R"(","room":)";
   append_json_string(out, room);
   out += '}';
   return out;
@@ -263,6 +266,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   StateHandler on_state;
   ErrorHandler on_error;
   AttemptHandler on_attempt;
+  OtherFrameHandler on_other_frame;
 
   void start() {
     if (running_) return;
@@ -289,6 +293,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     on_state = nullptr;
     on_error = nullptr;
     on_attempt = nullptr;
+    on_other_frame = nullptr;
     unsent_.clear();
     in_flight_.clear();
     stop();
@@ -306,6 +311,10 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     if (!rooms_.contains(room)) return;
     rooms_.leave(room);
     if (welcomed()) send_leave(link_, room);
+  }
+
+  void query_presence(std::string_view room) {
+    if (welcomed()) send(link_, encode_room_op("presence", room));
   }
 
   std::string publish(std::string_view room, std::string_view data_json, std::string id,
@@ -535,6 +544,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     if (op == "welcome") return on_welcome(link, obj);
     if (op == "left") return rooms_.on_left(string_field(obj, "room"));
     if (op == "goaway") return on_goaway(link, obj);
+    if (on_other_frame) return on_other_frame(op, frame);
     spdlog::debug("herald client: ignoring op '{}'", op);
   }
 
@@ -591,7 +601,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
 
   void send_leave(const LinkPtr& link, std::string_view room) {
     rooms_.on_leave_sent(room);
-    send(link, encode_leave(room));
+    send(link, encode_room_op("leave", room));
   }
 
   void on_joined_frame(const json::object& obj) {
@@ -814,6 +824,10 @@ void Client::on_attempt(AttemptHandler handler) {
   impl_->on_attempt = std::move(handler);
 }
 
+void Client::on_other_frame(OtherFrameHandler handler) {
+  impl_->on_other_frame = std::move(handler);
+}
+
 void Client::start() {
   impl_->start();
 }
@@ -829,6 +843,9 @@ void Client::join(std::string_view room, std::optional<Seq> since) {
 }
 void Client::leave(std::string_view room) {
   impl_->leave(room);
+}
+void Client::query_presence(std::string_view room) {
+  impl_->query_presence(room);
 }
 
 std::string Client::publish(std::string_view room, std::string_view data_json, std::string id,

@@ -91,6 +91,10 @@ class Client {
   // At the start of every connection attempt, the first one and each reconnect (for load tests,
   // which measure how attempts of many clients bunch up). It must not call back into the Client.
   using AttemptHandler = std::function<void()>;
+  // Every frame whose op the client does not handle itself (`presence`, `status`, `typing`, and
+  // ops newer than this client), so an application can use them without the client knowing
+  // them. Views are valid only during the call; `frame` is the frame's JSON text.
+  using OtherFrameHandler = std::function<void(std::string_view op, std::string_view frame)>;
 
   Client(boost::asio::io_context& io, ClientOptions options);  // throws on a bad url
   ~Client();                                                   // stops without calling any handler
@@ -102,6 +106,7 @@ class Client {
   void on_state(StateHandler handler);
   void on_error(ErrorHandler handler);
   void on_attempt(AttemptHandler handler);
+  void on_other_frame(OtherFrameHandler handler);
 
   // Connects, and keeps connecting until stop().
   void start();
@@ -113,6 +118,10 @@ class Client {
   // 0 = everything the server still retains. Joining a room already joined does nothing.
   void join(std::string_view room, std::optional<Seq> since = std::nullopt);
   void leave(std::string_view room);
+  // Asks for the room's presence list; the answer arrives as a `presence` frame through
+  // on_other_frame. Only while connected (else nothing is sent): a list is worth having only
+  // together with the diffs that follow it, so ask again after each `joined` of the room.
+  void query_presence(std::string_view room);
   // `data_json` must be JSON (throws std::invalid_argument otherwise). An empty `id` is replaced
   // by a random one; the id is returned. Publishes go out in call order, paced to the rate and
   // burst the server announced in `welcome`; rate_limited and unavailable are retried until
