@@ -44,6 +44,11 @@ std::vector<std::string_view> frames_of(std::string_view body) {
   return frames;
 }
 
+HttpResponse unknown_session(const HttpRequest& request) {
+  return json_error(request, http::status::not_found, "unknown_session",
+                    "no open session with this id: open a stream first");
+}
+
 std::string replies_body(const std::vector<Frame>& frames) {
   std::string body = R"({"frames":[)";
   for (std::size_t i = 0; i < frames.size(); ++i) {
@@ -145,24 +150,26 @@ void HttpConnection::relay(const HttpRequest& request) {
   const auto entry = context_.directory.find(id);
   if (!entry) {
     context_.services.metrics.count(ProtocolError::unknown_session);
-    write(json_error(request, http::status::not_found, "unknown_session",
-                     "no open session with this id: open a stream first"));
+    write(unknown_session(request));
     return;
   }
-  // Answered on this loop once the session's loop has handled every frame of the body.
-  auto respond = [self = shared_from_this(), request](std::vector<Frame> frames) {
+  // Answered on this loop once the session's loop has handled every frame of the body; nothing
+  // for a session that closed meanwhile.
+  auto respond = [self = shared_from_this(), request](std::optional<std::vector<Frame>> frames) {
     boost::asio::dispatch(
         self->stream_.get_executor(), [self, request, frames = std::move(frames)] {
-          self->write(json_response(request, http::status::ok, replies_body(frames)));
+          self->write(frames ? json_response(request, http::status::ok, replies_body(*frames))
+                             : unknown_session(request));
         });
   };
   boost::asio::post(entry->executor, [session = entry->session, body = request.body(),
                                       respond = std::move(respond)] {
-    auto replies = std::make_shared<Replies>(respond);
-    if (auto open = session.lock()) {
-      for (const std::string_view frame : frames_of(body))
-        open->on_frame(frame, replies);
-    }
+    const auto open = session.lock();
+    if (!open || !open->open()) return respond(std::nullopt);
+    auto replies = std::make_shared<Replies>(
+        [respond](std::vector<Frame> frames) { respond(std::move(frames)); });
+    for (const std::string_view frame : frames_of(body))
+      open->on_frame(frame, replies);
   });
 }
 

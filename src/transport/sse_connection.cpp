@@ -88,7 +88,7 @@ void SseConnection::run(const StreamRequest& request) {
   session_->on_frame(R"({"op":"hello","client":"sse"})");
   for (const auto& room : request.rooms)
     session_->on_frame(join_frame(room));
-  flush();
+  if (!outbound_.writing()) flush();  // the welcome may have started a write already
   watch();
 }
 
