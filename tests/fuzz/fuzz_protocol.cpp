@@ -61,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto request = herald::decode_publish_request(text);
   if (const auto* publish = std::get_if<herald::PublishFrame>(&request)) check(*publish);
   // A cursor is accepted only in its one canonical spelling.
-  if (const auto cursor = herald::decode_cursor(text, 100)) require(encode_cursor(*cursor) == text);
+  if (const auto cursor = herald::decode_cursor(text, 100))
+    require(herald::encode_cursor(*cursor) == text);
   return 0;
 }
