@@ -129,10 +129,7 @@ void SseConnection::flush() {
 void SseConnection::on_write(beast::error_code ec, std::size_t bytes) {
   context_.services.metrics.bytes_out.add(bytes);
   outbound_.finish_write();
-  if (ec) {
-    finish();
-    return;
-  }
+  if (ec) return finish();
   flush();
 }
 

@@ -123,10 +123,7 @@ void WsConnection::flush() {
 void WsConnection::on_write(beast::error_code ec, std::size_t bytes) {
   context_.services.metrics.bytes_out.add(bytes);
   outbound_.finish_write();
-  if (ec) {
-    finish();
-    return;
-  }
+  if (ec) return finish();
   flush();
 }
 

@@ -106,6 +106,7 @@ TEST(Admission, NewConnectionsOverTheRateAreRefusedWithRetryAfter) {
 
   int admitted = 0;
   int refusals = 0;
+  const auto started = Clock::now();
   for (int i = 0; i < 8; ++i) {
     const HttpResponse response = upgrade(server);
     if (response.result_int() == 101) {
@@ -115,9 +116,11 @@ TEST(Admission, NewConnectionsOverTheRateAreRefusedWithRetryAfter) {
       ++refusals;
     }
   }
-  // The burst, plus at most one token refilled while the attempts ran.
+  // The burst, plus what refilled (2 a second) while the attempts ran.
+  const std::chrono::duration<double> took = Clock::now() - started;
   EXPECT_GE(admitted, 3);
-  EXPECT_LE(admitted, 4);
+  EXPECT_LE(admitted, 3 + static_cast<int>(took.count() * 2) + 1) << "in " << took.count() << " s";
+  EXPECT_GE(refusals, 1);
   std::this_thread::sleep_for(1s);  // a token for the metrics request
   EXPECT_EQ(metric(server, refused_series("rate")), refusals);
 }
@@ -163,7 +166,8 @@ TEST(Drain, SigtermSendsEveryoneAwayOverTheWindowAndTheSuccessorResumesThem) {
   ASSERT_TRUE(drained);
   EXPECT_EQ(healthz, 503);
   EXPECT_EQ(exit_code, 0);
-  EXPECT_LE(exit_after, kWindow + 1s);
+  // The last session goes just before the window ends; then the close handshakes and the store.
+  EXPECT_LE(exit_after, kWindow + 2s);
 
   Clock::time_point first = Clock::time_point::max();
   Clock::time_point last = Clock::time_point::min();

@@ -177,7 +177,8 @@ TEST_F(Presence, TheClientLibraryKeepsAnIdleUserPresent) {
   carol.start();
   ASSERT_TRUE(run_until(io, [&] { return listed(room_) == std::vector<std::string>{"carol"}; }));
   // Silent but for its heartbeats, for twice the ttl.
-  run_until(io, [] { return false; }, 4 * kHeartbeat);
+  run_until(
+      io, [] { return false; }, 4 * kHeartbeat);
   EXPECT_EQ(listed(room_), std::vector<std::string>{"carol"});
   carol.stop();
 }
