@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "client_support.hpp"
@@ -147,15 +148,25 @@ TEST(Drain, SigtermSendsEveryoneAwayOverTheWindowAndTheSuccessorResumesThem) {
                        [](const auto& s) { return s->joins == 1; });
   })) << describe(subscribers);
 
-  // SIGTERM from another thread while the clients keep running on this one.
-  int healthz = 0;
+  // SIGTERM from another thread while the clients keep running on this one. The signal reaches
+  // the server asynchronously, so /healthz is polled until its first 503, which must come well
+  // inside the window; every later answer must stay 503.
+  std::optional<Clock::duration> unhealthy_after;
+  int healthz_after = 0;
   std::optional<int> exit_code;
   Clock::duration exit_after{};
   std::atomic<bool> exited = false;
   const auto terminated = Clock::now();
   std::thread stopper([&] {
     server.terminate();
-    healthz = http(server, "GET", "/healthz").first;
+    while (!unhealthy_after && Clock::now() - terminated < kWindow) {
+      if (http(server, "GET", "/healthz").first == 503) {
+        unhealthy_after = Clock::now() - terminated;
+      } else {
+        std::this_thread::sleep_for(5ms);
+      }
+    }
+    healthz_after = http(server, "GET", "/healthz").first;
     exit_code = server.wait_exit(30s);
     exit_after = Clock::now() - terminated;
     exited = true;
@@ -164,7 +175,9 @@ TEST(Drain, SigtermSendsEveryoneAwayOverTheWindowAndTheSuccessorResumesThem) {
       io, [&] { return exited.load(); }, 60s);
   stopper.join();
   ASSERT_TRUE(drained);
-  EXPECT_EQ(healthz, 503);
+  ASSERT_TRUE(unhealthy_after.has_value());
+  EXPECT_LE(*unhealthy_after, kWindow / 8);
+  EXPECT_EQ(healthz_after, 503);
   EXPECT_EQ(exit_code, 0);
   // The last session goes just before the window ends; then the close handshakes and the store.
   EXPECT_LE(exit_after, kWindow + 2s);
