@@ -33,7 +33,8 @@ void feed_lines(Session& session, std::string_view body, const std::shared_ptr<R
   }
 }
 
-void run_request_session(const SessionServices& services, std::string body, Replies::Done done) {
+void run_request_session(const SessionServices& services, std::string_view body,
+                         Replies::Done done) {
   auto session = std::make_shared<Session>(services, no_outlet());
   session->on_frame(R"({"op":"hello","client":"send"})");
   // The answers hold the session: a publish answers once it is stored, after this returns.

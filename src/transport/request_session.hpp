@@ -15,6 +15,7 @@ void feed_lines(Session& session, std::string_view body, const std::shared_ptr<R
 // Runs the frames of a POST /send that names no session in a session of their own, on this
 // loop, which ends once every frame is answered: how a client without a stream (a poller)
 // publishes. `done` gets the answers (acks, errors); nothing else the session says goes anywhere.
-void run_request_session(const SessionServices& services, std::string body, Replies::Done done);
+void run_request_session(const SessionServices& services, std::string_view body,
+                         Replies::Done done);
 
 }  // namespace herald
