@@ -6,17 +6,20 @@
 #include <array>
 #include <cerrno>
 #include <system_error>
+#include <thread>
 
 namespace herald::bench {
 namespace {
 
-// Short enough that the worker's timers (progress, ramp, publish schedule) stay on time.
-constexpr int kWaitMs = 1;
 constexpr int kBatch = 512;
+constexpr int kSmallBatch = kBatch / 8;
 
 }  // namespace
 
-EpollLoop::EpollLoop() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+EpollLoop::EpollLoop(std::chrono::milliseconds wait, std::chrono::microseconds coalesce)
+    : epoll_(::epoll_create1(EPOLL_CLOEXEC)),
+      wait_ms_(static_cast<int>(wait.count())),
+      coalesce_(coalesce) {
   if (epoll_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
 }
 
@@ -34,13 +37,16 @@ void EpollLoop::add(int fd, std::uint64_t key) {
 void EpollLoop::run(boost::asio::io_context& io, const Handler& handler) {
   std::array<epoll_event, kBatch> events{};
   while (!io.stopped()) {
-    const int ready = ::epoll_wait(epoll_, events.data(), kBatch, kWaitMs);
+    const int ready = ::epoll_wait(epoll_, events.data(), kBatch, wait_ms_);
     if (ready < 0 && errno != EINTR) {
       throw std::system_error(errno, std::generic_category(), "epoll_wait");
     }
     for (int i = 0; i < ready; ++i)
       handler(events[i].data.u64, events[i].events);
     io.poll();
+    if (ready > 0 && ready < kSmallBatch && coalesce_.count() > 0) {
+      std::this_thread::sleep_for(coalesce_);
+    }
   }
 }
 

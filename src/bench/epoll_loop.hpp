@@ -10,13 +10,19 @@ namespace herald::bench {
 // The load generator's event loop: raw epoll, edge-triggered, so tens of thousands of sockets
 // cost one small record each and a read costs no handler allocation. The worker's own Asio
 // context (its channel to the bench, its timers) runs in the same thread between two waits,
-// which never block longer than a few milliseconds.
+// which never block longer than `wait`: the resolution its timers need, and no finer, since an
+// idle loop wakes up once per wait.
+//
+// Waking up costs more than reading (a context switch per wake-up was half a subscriber
+// worker's CPU when it woke for every socket a server had just written to), so after a small
+// batch the loop naps for `coalesce` to let the next batch gather. Latency measured by the
+// reader grows by at most that much.
 class EpollLoop {
  public:
   // `events` are the epoll bits of the socket registered with `key`.
   using Handler = std::function<void(std::uint64_t key, std::uint32_t events)>;
 
-  EpollLoop();
+  EpollLoop(std::chrono::milliseconds wait, std::chrono::microseconds coalesce);
   ~EpollLoop();
   EpollLoop(const EpollLoop&) = delete;
   EpollLoop& operator=(const EpollLoop&) = delete;
@@ -28,6 +34,8 @@ class EpollLoop {
 
  private:
   int epoll_ = -1;
+  int wait_ms_;
+  std::chrono::microseconds coalesce_;
 };
 
 }  // namespace herald::bench

@@ -27,6 +27,7 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
+// The publish schedule's resolution.
 constexpr std::chrono::milliseconds kTick{1};
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
@@ -75,6 +76,7 @@ class PublisherWorker {
         host_(options.server_ip + ":" + std::to_string(options.port)),
         loop_(io, std::chrono::milliseconds(options.deadline_ms)),
         timer_(io),
+        epoll_(kTick, std::chrono::microseconds(0)),
         connections_(std::max<std::size_t>(1, std::min(options.connections, options.rooms))),
         room_seq_(options.rooms, 0),
         acked_per_room_(options.rooms, 0),

@@ -17,7 +17,7 @@ struct FanoutOptions {
   double rate = 50;  // messages per second over all rooms
   std::chrono::seconds duration{15};
   std::size_t payload_bytes = 64;
-  std::size_t publish_connections = 16;
+  std::size_t publish_connections = 64;
   double open_rate = 5000;            // subscriber connections opened per second
   std::chrono::seconds timeout{120};  // for every subscriber to subscribe
   std::filesystem::path out = "bench/results/fanout.json";  // the chart goes beside it

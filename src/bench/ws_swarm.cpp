@@ -15,6 +15,10 @@ namespace herald::bench {
 namespace {
 
 constexpr std::size_t kBufferBytes = 256 * 1024;
+// As fine as the ramp that opens the connections (10 ms ticks) needs.
+constexpr std::chrono::milliseconds kWait{10};
+// Small against the latencies measured (milliseconds), large against a wake-up.
+constexpr std::chrono::microseconds kCoalesce{200};
 // A response head bigger than this is not an upgrade any server here sends.
 constexpr std::size_t kMaxHeadBytes = 16 * 1024;
 // The status code of a normal closure, echoed when the server closes.
@@ -27,7 +31,8 @@ WsSwarm::WsSwarm(Server server, std::size_t connections, WsSwarmHandler& handler
       host_(server_.ip + ":" + std::to_string(server_.port)),
       handler_(handler),
       connections_(connections),
-      buffer_(kBufferBytes) {}
+      buffer_(kBufferBytes),
+      loop_(kWait, kCoalesce) {}
 
 void WsSwarm::open(std::size_t index, const std::string& source_ip) {
   Connection& c = connections_.at(index);
