@@ -97,7 +97,6 @@ row() {  # LABEL NAME JQ-PATH: Herald, Nchan and Herald / Nchan
 {
   printf "%-40s %14s %14s %10s\n" "" herald nchan "h/n"
   row "idle: server RSS bytes / connection" idle .rss_bytes_per_connection
-  row "idle: kernel TCP bytes / connection" idle .kernel_tcp_bytes_per_connection_both_ends
   for name in fanout small-rooms; do
     row "$name: deliveries / s" "$name" .deliveries_per_s
     row "$name: server CPU us / delivery" "$name" .server_cpu_us_per_delivery

@@ -8,6 +8,7 @@
 #include "bench/publisher_worker.hpp"
 #include "bench/scenario_fanout.hpp"
 #include "bench/scenario_idle.hpp"
+#include "bench/scenario_max.hpp"
 #include "bench/scenario_presence.hpp"
 #include "bench/scenario_storm.hpp"
 #include "bench/storm_worker.hpp"
@@ -128,6 +129,21 @@ void add_fanout(CLI::App& bench) {
   fanout->callback([options] { bench::run_fanout(*options); });
 }
 
+void add_max(CLI::App& bench) {
+  auto options = std::make_shared<bench::MaxOptions>();
+  options->fanout.server.server_args = {"--admission-rate=0"};
+  options->fanout.duration = std::chrono::seconds(10);
+  options->fanout.out = "bench/results/max.json";
+  CLI::App* max = bench.add_subcommand(
+      "max", "Fan-out at a rising rate: the highest deliveries/s without loss and within p99");
+  add_fanout_options(*max, options->fanout);
+  add_positive(*max, "--factor", options->factor, "Each step's rate over the one before");
+  add_positive(*max, "--steps", options->steps, "Steps at the most");
+  add_positive(*max, "--p99-limit", options->p99_limit_ms,
+               "Milliseconds a step's p99 must stay under");
+  max->callback([options] { bench::run_max(*options); });
+}
+
 // The bench starts copies of itself as `herald bench-worker SCENARIO JSON`.
 void add_worker(CLI::App& app) {
   auto scenario = std::make_shared<std::string>();
@@ -165,6 +181,7 @@ void add_bench_command(CLI::App& app) {
   add_presence(*bench);
   add_idle(*bench);
   add_fanout(*bench);
+  add_max(*bench);
   add_worker(app);
 }
 

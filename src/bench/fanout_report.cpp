@@ -71,9 +71,6 @@ void print_fanout_table(const FanoutRun& run, std::ostream& out) {
 
 boost::json::object fanout_json(const FanoutRun& run) {
   const LatencyHistogram& l = run.fleet.latency;
-  boost::json::object reasons;
-  for (const auto& [reason, count] : run.fleet.close_reasons)
-    reasons[reason] = count;
   return {{"scenario", "fanout"},
           {"target", run.target},
           {"subscribers", run.subscribers},
@@ -90,7 +87,7 @@ boost::json::object fanout_json(const FanoutRun& run) {
           {"duplicates", run.fleet.duplicates},
           {"out_of_order", run.fleet.out_of_order},
           {"subscribers_lost", run.fleet.closed},
-          {"close_reasons", std::move(reasons)},
+          {"close_reasons", run.fleet.close_reasons_json()},
           {"clean", run.clean()},
           {"publish_s", run.publish_s},
           {"window_s", run.window_s},

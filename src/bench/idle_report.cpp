@@ -42,9 +42,6 @@ void print_idle_table(const IdleRun& run, std::ostream& out) {
 }
 
 boost::json::object idle_json(const IdleRun& run) {
-  boost::json::object reasons;
-  for (const auto& [reason, count] : run.fleet.close_reasons)
-    reasons[reason] = count;
   return {{"scenario", "idle"},
           {"target", run.target},
           {"connections", run.connections},
@@ -59,7 +56,7 @@ boost::json::object idle_json(const IdleRun& run) {
           // Both ends: on loopback the clients' sockets are the same kernel's.
           {"kernel_tcp_bytes_per_connection_both_ends", run.tcp_per_connection()},
           {"connections_lost", run.fleet.closed},
-          {"close_reasons", std::move(reasons)},
+          {"close_reasons", run.fleet.close_reasons_json()},
           {"server_cpu_s", run.server_cpu_s},
           {"tool_cpu_s", run.tool_cpu_s},
           {"connect_s", run.connect_s}};

@@ -13,7 +13,7 @@ constexpr std::uint64_t kHalf = 64;    // buckets per doubling above that
 
 std::size_t bucket_of(std::uint64_t value) {
   if (value < kExact) return value;
-  const int shift = std::bit_width(value) - 7;  // value >> shift is in [64, 128)
+  const auto shift = static_cast<int>(std::bit_width(value)) - 7;  // value >> shift: [64, 128)
   return kExact + static_cast<std::size_t>(shift - 1) * kHalf + ((value >> shift) - kHalf);
 }
 

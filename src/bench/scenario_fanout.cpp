@@ -124,9 +124,8 @@ void run_fanout(const FanoutOptions& options) {
   const MeasuredServer server(options.server);
   const FanoutRun run = measure_fanout(options, server);
   print_fanout_table(run, std::cout);
-  write_result(options.out, fanout_json(run), server.description());
-  write_text_file(beside(options.out, "-latency.svg"), fanout_chart(run));
-  std::cout << "wrote " << options.out.string() << " and its chart beside it\n";
+  write_result_and_chart(options.out, fanout_json(run), server.description(), "-latency.svg",
+                         fanout_chart(run));
 }
 
 }  // namespace herald::bench

@@ -63,9 +63,8 @@ void run_idle(const IdleOptions& options) {
   const MeasuredServer server(options.server);
   const IdleRun run = measure(options, server);
   print_idle_table(run, std::cout);
-  write_result(options.out, idle_json(run), server.description());
-  write_text_file(beside(options.out, ".svg"), idle_chart(run));
-  std::cout << "wrote " << options.out.string() << " and its chart beside it\n";
+  write_result_and_chart(options.out, idle_json(run), server.description(), ".svg",
+                         idle_chart(run));
 }
 
 }  // namespace herald::bench

@@ -46,6 +46,13 @@ T field(const json::object& body, std::string_view key) {
 
 }  // namespace
 
+json::object FleetResult::close_reasons_json() const {
+  json::object out;
+  for (const auto& [reason, count] : close_reasons)
+    out[reason] = count;
+  return out;
+}
+
 SubscriberFleet::SubscriberFleet(const MeasuredServer& server, const FleetOptions& options)
     : options_(options),
       pool_(worker_arguments(server, options)),

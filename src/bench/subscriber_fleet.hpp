@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,9 @@ struct FleetResult {
   std::uint64_t closed = 0;
   std::map<std::string, std::uint64_t> close_reasons;
   LatencyHistogram latency;
+
+  // close_reasons as a JSON object.
+  boost::json::object close_reasons_json() const;
 };
 
 // The subscribers of a scenario: worker processes of this executable (run_subscriber_worker),

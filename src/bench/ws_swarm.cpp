@@ -14,13 +14,13 @@
 namespace herald::bench {
 namespace {
 
-constexpr std::size_t kBufferBytes = 256 * 1024;
+constexpr std::size_t kBufferBytes = std::size_t{256} * 1024;
 // As fine as the ramp that opens the connections (10 ms ticks) needs.
 constexpr std::chrono::milliseconds kWait{10};
 // Small against the latencies measured (milliseconds), large against a wake-up.
 constexpr std::chrono::microseconds kCoalesce{200};
 // A response head bigger than this is not an upgrade any server here sends.
-constexpr std::size_t kMaxHeadBytes = 16 * 1024;
+constexpr std::size_t kMaxHeadBytes = std::size_t{16} * 1024;
 // The status code of a normal closure, echoed when the server closes.
 constexpr std::string_view kNormalClose = "\x03\xe8";
 
