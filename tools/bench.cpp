@@ -10,6 +10,7 @@
 #include "bench/scenario_idle.hpp"
 #include "bench/scenario_max.hpp"
 #include "bench/scenario_presence.hpp"
+#include "bench/scenario_publish.hpp"
 #include "bench/scenario_storm.hpp"
 #include "bench/storm_worker.hpp"
 #include "bench/subscriber_worker.hpp"
@@ -144,6 +145,22 @@ void add_max(CLI::App& bench) {
   max->callback([options] { bench::run_max(*options); });
 }
 
+void add_publish(CLI::App& bench) {
+  auto options = std::make_shared<bench::PublishOptions>();
+  options->server.server_args = {"--admission-rate=0"};
+  CLI::App* publish = bench.add_subcommand(
+      "publish", "Durable publishes: as many as acknowledged, each after its commit; ack latency");
+  add_server_choice(*publish, options->server);
+  add_positive(*publish, "--connections", options->connections,
+               "HTTP connections, one publish in flight on each");
+  add_positive(*publish, "--rooms", options->rooms, "Rooms published into");
+  add_positive(*publish, "--duration", options->duration, "Seconds of publishing");
+  add_positive(*publish, "--payload", options->payload_bytes, "Bytes of each message's data");
+  publish->add_option("--out", options->out, "JSON result; the SVG chart is written beside it")
+      ->capture_default_str();
+  publish->callback([options] { bench::run_publish(*options); });
+}
+
 // The bench starts copies of itself as `herald bench-worker SCENARIO JSON`.
 void add_worker(CLI::App& app) {
   auto scenario = std::make_shared<std::string>();
@@ -182,6 +199,7 @@ void add_bench_command(CLI::App& app) {
   add_idle(*bench);
   add_fanout(*bench);
   add_max(*bench);
+  add_publish(*bench);
   add_worker(app);
 }
 

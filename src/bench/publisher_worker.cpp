@@ -44,6 +44,7 @@ struct Connection {
   Publish current;
   std::int64_t sent_us = 0;
   std::string in;
+  std::size_t turns = 0;  // closed loop: publishes this connection started
 };
 
 // Waits for a connection that dial_tcp started, so the first publish does not find it half-open.
@@ -97,21 +98,40 @@ class PublisherWorker {
   }
 
  private:
+  bool closed_loop() const { return options_.rate <= 0; }
+
   // Queues what the schedule says is due by now, and finishes once everything is answered.
   void tick() {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     const auto due = std::min(total_, static_cast<std::uint64_t>(elapsed.count() * options_.rate));
-    for (; scheduled_ < due; ++scheduled_) {
-      const std::size_t room = scheduled_ % options_.rooms;
-      Connection& c = connections_[room % connections_.size()];
-      c.queue.push_back({room, ++room_seq_[room]});
-      send_next(c);
-    }
-    if (scheduled_ == total_ && idle()) return loop_.finish();
+    for (; scheduled_ < due; ++scheduled_)
+      enqueue(scheduled_ % options_.rooms);
+    const bool over = closed_loop() ? elapsed.count() >= options_.duration_s : scheduled_ == total_;
+    if (closed_loop() && !over) keep_busy();
+    if (over && idle()) return loop_.finish();
     timer_.expires_after(kTick);
     timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) tick();
     });
+  }
+
+  void enqueue(std::size_t room) {
+    Connection& c = connections_[room % connections_.size()];
+    c.queue.push_back({room, ++room_seq_[room]});
+    send_next(c);
+  }
+
+  // Closed loop: a connection with nothing in flight takes the next of its rooms.
+  void keep_busy() {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+    if (elapsed.count() >= options_.duration_s) return;
+    for (std::size_t i = 0; i < connections_.size(); ++i) {
+      Connection& c = connections_[i];
+      if (c.broken || c.in_flight || !c.queue.empty()) continue;
+      const std::size_t turn = c.turns++;
+      const std::size_t mine = (options_.rooms - i + connections_.size() - 1) / connections_.size();
+      enqueue(i + (turn % mine) * connections_.size());
+    }
   }
 
   bool idle() const {
@@ -169,6 +189,7 @@ class PublisherWorker {
         ++errors_;
       }
       send_next(c);
+      if (closed_loop()) keep_busy();
     }
   }
 

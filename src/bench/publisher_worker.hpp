@@ -15,7 +15,7 @@ struct PublisherWorkerOptions {
   std::string api_key;  // Herald's server API key
   std::string room_prefix;
   std::size_t rooms = 1;
-  double rate = 50;  // messages per second over all rooms, round robin
+  double rate = 50;  // messages per second over all rooms, round robin; 0: as fast as answered
   double duration_s = 10;
   std::size_t payload_bytes = 64;
   std::size_t connections = 16;  // keep-alive HTTP connections; a room always uses the same one
@@ -29,7 +29,8 @@ BOOST_DESCRIBE_STRUCT(PublisherWorkerOptions, (),
 // `duration_s`, over HTTP keep-alive connections with one request in flight on each, so a
 // room's messages reach the server in order. Finishes by itself once the last is answered and
 // reports {"type":"result",…}: published, acknowledged (2xx), errors, acknowledged per room, and
-// the acknowledgement latency.
+// the acknowledgement latency. At rate 0 every connection publishes its next message as soon as
+// the last one is answered, its rooms in turn: the most the server acknowledges.
 void run_publisher_worker(const PublisherWorkerOptions& options);
 
 }  // namespace herald::bench

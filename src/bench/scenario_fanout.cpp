@@ -1,12 +1,10 @@
 #include "bench/scenario_fanout.hpp"
 
-#include <boost/json.hpp>
 #include <iostream>
-#include <optional>
 #include <stdexcept>
 
 #include "bench/process_cpu.hpp"
-#include "bench/publisher_worker.hpp"
+#include "bench/publisher_run.hpp"
 #include "bench/report.hpp"
 #include "bench/run_id.hpp"
 #include "bench/subscriber_worker.hpp"
@@ -14,7 +12,6 @@
 namespace herald::bench {
 namespace {
 
-namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -25,52 +22,36 @@ constexpr milliseconds kDrainLimit{20'000};
 // The publisher stops by itself; past its duration it has this long to get its answers.
 constexpr std::chrono::seconds kPublishGrace{60};
 
-WorkerPool start_publisher(const FanoutOptions& options, const MeasuredServer& server,
-                           const std::string& prefix) {
-  const PublisherWorkerOptions publisher{
-      .target = std::string(target_name(server.target())),
-      .server_ip = server.ip(),
-      .port = server.port(),
-      .api_key = server.api_key(),
-      .room_prefix = prefix,
-      .rooms = options.rooms,
-      .rate = options.rate,
-      .duration_s = static_cast<double>(options.duration.count()),
-      .payload_bytes = options.payload_bytes,
-      .connections = options.publish_connections,
-      .deadline_ms = milliseconds(options.duration + kPublishGrace).count()};
-  return WorkerPool({{"bench-worker", "publisher", json::serialize(json::value_from(publisher))}});
+PublisherWorkerOptions publisher_options(const FanoutOptions& options, const MeasuredServer& server,
+                                         const std::string& prefix) {
+  return {.target = std::string(target_name(server.target())),
+          .server_ip = server.ip(),
+          .port = server.port(),
+          .api_key = server.api_key(),
+          .room_prefix = prefix,
+          .rooms = options.rooms,
+          .rate = options.rate,
+          .duration_s = static_cast<double>(options.duration.count()),
+          .payload_bytes = options.payload_bytes,
+          .connections = options.publish_connections,
+          .deadline_ms = milliseconds(options.duration + kPublishGrace).count()};
 }
 
 // Runs the publisher to its end while the subscribers report; records what it says.
 void publish(const FanoutOptions& options, const MeasuredServer& server, const std::string& prefix,
              SubscriberFleet& fleet, FanoutRun& run) {
-  WorkerPool pool = start_publisher(options, server, prefix);
-  Progress progress("publish " + run.target, 1, std::cerr);
-  std::optional<json::object> result;
-  while (!result && !pool.all_done()) {
-    for (WorkerMessage& message : pool.poll(kPoll)) {
-      if (message.body.at("type").as_string() == "result") {
-        result = std::move(message.body);
-      } else {
-        progress.update(0, message.body);
-      }
-    }
-    progress.print_if_due();
-    fleet.poll(kPoll);
-  }
-  pool.reap(milliseconds(5000));
-  if (!result) throw std::runtime_error("the publisher ended without a result");
-  run.published = result->at("published").to_number<std::uint64_t>();
-  run.acked = result->at("acked").to_number<std::uint64_t>();
-  run.publish_errors = result->at("errors").to_number<std::uint64_t>();
-  run.publish_s = result->at("elapsed_s").to_number<double>();
-  run.publisher_cpu_s = result->at("publisher_cpu_ms").to_number<double>() / 1000;
-  run.ack_latency = LatencyHistogram::from_json(result->at("ack_latency"));
-  const json::array& per_room = result->at("acked_per_room").as_array();
-  for (std::size_t room = 0; room < per_room.size(); ++room) {
-    run.expected += per_room[room].to_number<std::uint64_t>() *
-                    room_members(room, options.subscribers, options.rooms);
+  const PublisherResult result =
+      run_publisher(publisher_options(options, server, prefix), "publish " + run.target,
+                    [&fleet] { fleet.poll(kPoll); });
+  run.published = result.published;
+  run.acked = result.acked;
+  run.publish_errors = result.errors;
+  run.publish_s = result.elapsed_s;
+  run.publisher_cpu_s = result.cpu_s;
+  run.ack_latency = result.ack_latency;
+  for (std::size_t room = 0; room < result.acked_per_room.size(); ++room) {
+    run.expected +=
+        result.acked_per_room[room] * room_members(room, options.subscribers, options.rooms);
   }
 }
 
