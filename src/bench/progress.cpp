@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace herald::bench {
 
@@ -20,14 +21,16 @@ void Progress::update(std::size_t worker, const boost::json::object& counters) {
   }
 }
 
+// Summed as doubles and rounded: a counter may be a measure with a fraction (a worker's CPU
+// milliseconds), which an exact integer conversion would refuse.
 std::uint64_t Progress::total(std::string_view counter) const {
-  std::uint64_t sum = 0;
+  double sum = 0;
   for (const boost::json::object& counters : latest_) {
     if (const boost::json::value* value = counters.if_contains(counter)) {
-      sum += value->to_number<std::uint64_t>();
+      sum += value->to_number<double>();
     }
   }
-  return sum;
+  return static_cast<std::uint64_t>(std::llround(sum));
 }
 
 void Progress::print_if_due() {

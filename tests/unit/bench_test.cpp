@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/event_timeline.hpp"
 #include "bench/histogram.hpp"
+#include "bench/progress.hpp"
 #include "bench/source_addresses.hpp"
 #include "bench/svg_chart.hpp"
 #include "bench/worker_pool.hpp"
@@ -79,6 +81,16 @@ TEST(SvgChart, RendersAStandaloneDocument) {
   EXPECT_EQ(round_up(7), 10);
   EXPECT_EQ(round_up(1200), 2000);
   EXPECT_EQ(round_up(0.3), 0.5);
+}
+
+TEST(Progress, SumsCountersAndMeasuresWithAFraction) {
+  std::ostringstream out;
+  Progress progress("t", 2, out);
+  progress.update(0, {{"connected", 10}, {"tool_cpu_ms", 1234.4}, {"note", "x"}});
+  progress.update(1, {{"connected", 5}, {"tool_cpu_ms", 0.3}});
+  EXPECT_EQ(progress.total("connected"), 15u);
+  EXPECT_EQ(progress.total("tool_cpu_ms"), 1235u);
+  EXPECT_EQ(progress.total("note"), 0u);
 }
 
 }  // namespace
