@@ -12,12 +12,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
-#include <charconv>
 #include <deque>
 #include <list>
 #include <stdexcept>
 
 #include "client/resume.hpp"
+#include "client/server_wait.hpp"
 #include "core/json_text.hpp"
 
 namespace herald::client {
@@ -36,9 +36,6 @@ using Clock = std::chrono::steady_clock;
 // bind(): with it one local address can hold as many connections as there are ephemeral ports.
 using bind_address_no_port =
     asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
-
-// Longest wait the client accepts from the server, so a wild value cannot park it forever.
-constexpr milliseconds kMaxServerDelay{3'600'000};
 
 // One connection attempt: everything that dies with the socket. Handlers hold it by shared_ptr,
 // so a stale handler can still look at it after the client has moved on to a new one.
@@ -136,19 +133,9 @@ bool bool_field(const json::object& obj, std::string_view key, bool fallback) {
   return value && value->is_bool() ? value->get_bool() : fallback;
 }
 
-milliseconds server_delay(std::uint64_t ms) {
-  const auto max = static_cast<std::uint64_t>(kMaxServerDelay.count());
-  return milliseconds(static_cast<milliseconds::rep>(std::min(ms, max)));
-}
-
-// A draining server answers the upgrade with 503 and Retry-After (seconds): honour it.
+// A draining or full server answers the upgrade with 503 and Retry-After: honour it.
 milliseconds retry_after(const websocket::response_type& response) {
-  const std::string_view value = response[http::field::retry_after];
-  std::uint64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (value.empty() || ec != std::errc{}) return milliseconds{0};
-  constexpr std::uint64_t kMaxSeconds = kMaxServerDelay.count() / 1000;
-  return server_delay(std::min(seconds, kMaxSeconds) * 1000);
+  return retry_after_delay(response[http::field::retry_after]);
 }
 
 std::string encode_hello(std::string_view name, std::string_view user) {

@@ -6,6 +6,8 @@
 #include <limits>
 #include <set>
 
+#include "client/server_wait.hpp"
+
 namespace herald::client {
 namespace {
 
@@ -138,6 +140,15 @@ TEST(Backoff, ExponentialDelayWinsOverASmallerServerWait) {
   for (int i = 0; i < 5; ++i)
     backoff.next();
   EXPECT_EQ(backoff.next(milliseconds(1000)).count(), 3200);  // 100 · 2^5
+}
+
+TEST(ServerWait, RetryAfterIsWholeSecondsBoundedToAnHour) {
+  EXPECT_EQ(retry_after_delay("3"), milliseconds(3000));
+  EXPECT_EQ(retry_after_delay(""), milliseconds(0));
+  EXPECT_EQ(retry_after_delay("soon"), milliseconds(0));
+  EXPECT_EQ(retry_after_delay("999999999"), milliseconds(3'600'000));
+  EXPECT_EQ(server_delay(1500), milliseconds(1500));
+  EXPECT_EQ(server_delay(std::numeric_limits<std::uint64_t>::max()), milliseconds(3'600'000));
 }
 
 }  // namespace
