@@ -47,6 +47,8 @@ bool read_header(std::string_view line, HttpResponseHead& head) {
     head.chunked = same_text(value, "chunked");
   } else if (same_text(name, "Sec-WebSocket-Accept")) {
     head.websocket_accept = value;
+  } else if (same_text(name, "Retry-After")) {
+    head.retry_after = value;
   }
   return true;
 }

@@ -16,6 +16,7 @@ struct HttpResponseHead {
   std::optional<std::size_t> content_length;
   bool chunked = false;
   std::string_view websocket_accept;  // Sec-WebSocket-Accept
+  std::string_view retry_after;       // Retry-After, as sent (a refusal's wait)
 };
 
 // `incomplete` until the blank line has arrived; `invalid` for a response that does not start with

@@ -50,6 +50,7 @@ class PhaseCollector {
   void add_result(const json::object& body) {
     ++results_;
     phase_.attempts.merge(EventTimeline::from_json(body.at("attempts")));
+    phase_.scheduled.merge(EventTimeline::from_json(body.at("scheduled")));
     for (const json::value& ms : body.at("reconnect_ms").as_array())
       phase_.reconnect_ms.add(ms.to_number<double>());
     for (const json::value& failed : body.at("failed_per_reconnect").as_array())
@@ -60,9 +61,15 @@ class PhaseCollector {
       phase_.failure_reasons[std::string(reason)] += count.to_number<std::uint64_t>();
     phase_.not_reconnected += body.at("not_reconnected").to_number<std::uint64_t>();
     phase_.never_connected += body.at("never_connected").to_number<std::uint64_t>();
-    const json::object& lag = body.at("loop_lag_ms").as_object();
-    phase_.loop_lag_p50_ms = std::max(phase_.loop_lag_p50_ms, lag.at("p50").to_number<double>());
-    phase_.loop_lag_max_ms = std::max(phase_.loop_lag_max_ms, lag.at("max").to_number<double>());
+    phase_.last_back_ms =
+        std::max(phase_.last_back_ms, body.at("last_back_ms").to_number<std::int64_t>());
+    const json::object& late = body.at("wake_late_ms").as_object();
+    phase_.wake_late_p99_ms = std::max(phase_.wake_late_p99_ms, late.at("p99").to_number<double>());
+    phase_.wake_late_max_ms = std::max(phase_.wake_late_max_ms, late.at("max").to_number<double>());
+    const json::object& cpu = body.at("tool_cpu").as_object();
+    const double wall_ms = cpu.at("wall_ms").to_number<double>();
+    phase_.tool_cpu_percent.push_back(
+        wall_ms > 0 ? 100 * cpu.at("cpu_ms").to_number<double>() / wall_ms : 0);
   }
 
   StormPhase& phase_;
@@ -72,13 +79,13 @@ class PhaseCollector {
 };
 
 std::vector<std::vector<std::string>> worker_arguments(const StormOptions& options,
-                                                       const std::string& url,
+                                                       unsigned short port,
                                                        const client::BackoffPolicy& backoff) {
   const milliseconds deadline = 2 * options.phase_timeout + 2 * kReportGrace;
   std::vector<std::vector<std::string>> out;
   for (const WorkerShare& share : share_load(options.connections, options.workers)) {
     const StormWorkerOptions worker{
-        .url = url,
+        .port = port,
         .connections = share.count,
         .first_client = share.first,
         .rooms = options.rooms,
@@ -110,7 +117,7 @@ StormPhase run_phase(const StormOptions& options, std::string name,
   StormPhase phase{.name = std::move(name), .backoff = backoff, .clients = options.connections};
   ServerUnderTest server(options.server_args);
   server.start();
-  WorkerPool pool(worker_arguments(options, server.ws_url(), backoff));
+  WorkerPool pool(worker_arguments(options, server.port(), backoff));
   Progress progress("storm, " + phase.name, pool.size(), std::cerr);
   PhaseCollector collector(phase, progress);
   const MessageHandler handle = [&](const WorkerMessage& message) { collector.handle(message); };

@@ -25,8 +25,9 @@ struct StormOptions {
 };
 
 // The reconnect storm, twice: with jitter off, then with the default jittered backoff. Each
-// time a new server, a fleet of real clients that connect and join, one disruption, and every
-// client's way back measured. Prints a table, writes the JSON result and two SVG charts.
+// time a new server, a fleet of clients that connect and join (epoll swarms that reconnect by
+// the client library's rules, see storm_worker.hpp), one disruption, and every client's way
+// back measured. Prints a table, writes the JSON result and two SVG charts.
 void run_storm(const StormOptions& options);
 
 }  // namespace herald::bench

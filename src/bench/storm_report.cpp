@@ -1,6 +1,7 @@
 #include "bench/storm_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -14,6 +15,10 @@ namespace {
 constexpr std::size_t kBins = 60;
 constexpr std::int64_t kChartWindowMs = kPeakWindowsMs[0];
 constexpr std::array<const char*, 4> kColors = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd"};
+
+double per_second(std::size_t events, std::int64_t window_ms) {
+  return static_cast<double>(events) * 1000.0 / static_cast<double>(window_ms);
+}
 
 const char* color(std::size_t index) {
   return kColors[index % kColors.size()];
@@ -31,6 +36,12 @@ std::vector<Row> table_rows() {
         {fmt::format("peak attempts/s ({} ms window)", window),
          [window](const StormPhase& p) { return fmt::format("{:.0f}", p.peak_rate(window)); }});
   }
+  for (const std::int64_t window : kPeakWindowsMs) {
+    rows.push_back(
+        {fmt::format("  as scheduled ({} ms window)", window), [window](const StormPhase& p) {
+           return fmt::format("{:.0f}", p.scheduled_peak_rate(window));
+         }});
+  }
   for (const double pct : {50.0, 90.0, 99.0, 100.0}) {
     rows.push_back(
         {pct == 100 ? std::string("max reconnect ms") : fmt::format("p{:g} reconnect ms", pct),
@@ -44,12 +55,16 @@ std::vector<Row> table_rows() {
   rows.push_back({"max failed per client", [](const StormPhase& p) {
                     return fmt::format("{:.0f}", p.failed_per_reconnect.max());
                   }});
-  rows.push_back({"worker loop lag p50 ms",
-                  [](const StormPhase& p) { return fmt::format("{:.0f}", p.loop_lag_p50_ms); }});
-  rows.push_back({"worker loop lag max ms",
-                  [](const StormPhase& p) { return fmt::format("{:.0f}", p.loop_lag_max_ms); }});
+  rows.push_back({"reconnects late p99 / max ms", [](const StormPhase& p) {
+                    return fmt::format("{:.1f} / {:.0f}", p.wake_late_p99_ms, p.wake_late_max_ms);
+                  }});
+  rows.push_back({"tool CPU per worker %", [](const StormPhase& p) {
+                    return fmt::format("{:.0f}", fmt::join(p.tool_cpu_percent, "/"));
+                  }});
   rows.push_back({"server ready after ms",
                   [](const StormPhase& p) { return fmt::format("{:.0f}", p.restart_ms); }});
+  rows.push_back({"all back after ms",
+                  [](const StormPhase& p) { return std::to_string(p.all_back_after_ms()); }});
   rows.push_back({"all reconnected", [](const StormPhase& p) {
                     return p.all_reconnected()
                                ? std::string("yes")
@@ -60,8 +75,11 @@ std::vector<Row> table_rows() {
 
 boost::json::object phase_json(const StormPhase& p) {
   boost::json::object peaks;
-  for (const std::int64_t window : kPeakWindowsMs)
+  boost::json::object scheduled_peaks;
+  for (const std::int64_t window : kPeakWindowsMs) {
     peaks[std::to_string(window)] = p.peak_rate(window);
+    scheduled_peaks[std::to_string(window)] = p.scheduled_peak_rate(window);
+  }
   const auto span = p.attempts.last_ms(p.disrupted_ms) - p.disrupted_ms;
   const auto windows =
       static_cast<std::size_t>(std::max<std::int64_t>(span, 0) / kChartWindowMs + 1);
@@ -72,6 +90,7 @@ boost::json::object phase_json(const StormPhase& p) {
             {"cap", p.backoff.cap.count()}}},
           {"clients", p.clients},
           {"peak_attempts_per_s", std::move(peaks)},
+          {"peak_scheduled_attempts_per_s", std::move(scheduled_peaks)},
           {"attempts", p.attempts.total()},
           {"reconnect_ms",
            {{"count", p.reconnect_ms.count()},
@@ -87,7 +106,9 @@ boost::json::object phase_json(const StormPhase& p) {
           {"never_connected", p.never_connected},
           {"all_reconnected", p.all_reconnected()},
           {"server_ready_after_ms", p.restart_ms},
-          {"worker_loop_lag_ms", {{"p50", p.loop_lag_p50_ms}, {"max", p.loop_lag_max_ms}}},
+          {"all_back_after_ms", p.all_back_after_ms()},
+          {"reconnects_late_ms", {{"p99", p.wake_late_p99_ms}, {"max", p.wake_late_max_ms}}},
+          {"tool_cpu_percent_per_worker", boost::json::value_from(p.tool_cpu_percent)},
           {"attempts_per_10ms_from_disruption",
            boost::json::value_from(p.attempts.series(p.disrupted_ms, kChartWindowMs, windows))}};
 }
@@ -95,7 +116,11 @@ boost::json::object phase_json(const StormPhase& p) {
 }  // namespace
 
 double StormPhase::peak_rate(std::int64_t window_ms) const {
-  return static_cast<double>(attempts.peak(window_ms)) * 1000.0 / static_cast<double>(window_ms);
+  return per_second(attempts.peak(window_ms), window_ms);
+}
+
+double StormPhase::scheduled_peak_rate(std::int64_t window_ms) const {
+  return per_second(scheduled.peak(window_ms), window_ms);
 }
 
 void print_storm_table(const std::vector<StormPhase>& phases, std::ostream& out) {

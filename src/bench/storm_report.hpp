@@ -22,6 +22,7 @@ struct StormPhase {
   double restart_ms = 0;          // until the new server answered /healthz
   std::size_t clients = 0;
   EventTimeline attempts;          // every connection attempt after all clients were connected
+  EventTimeline scheduled;         // the same attempts at the moment their backoff named
   Histogram reconnect_ms;          // per lost connection: until connected again
   Histogram failed_per_reconnect;  // per lost connection: attempts that failed meanwhile
   std::uint64_t failed = 0;
@@ -29,14 +30,23 @@ struct StormPhase {
   std::map<std::string, std::uint64_t> failure_reasons;
   std::uint64_t not_reconnected = 0;
   std::uint64_t never_connected = 0;
-  double loop_lag_p50_ms = 0;  // the worst worker's, after all clients were connected
-  double loop_lag_max_ms = 0;
+  std::int64_t last_back_ms = 0;  // steady_ms() when the last client was connected again
+  double wake_late_p99_ms = 0;    // the worst worker's: how late reconnects went out
+  double wake_late_max_ms = 0;
+  std::vector<double> tool_cpu_percent;  // per worker, of one core, from the disruption on
 
   bool all_reconnected() const {
     return not_reconnected == 0 && never_connected == 0 && reconnect_ms.count() >= clients;
   }
+  // From the disruption until the last client was back.
+  std::int64_t all_back_after_ms() const {
+    return last_back_ms > 0 ? last_back_ms - disrupted_ms : 0;
+  }
   // The most attempts in any window of `window_ms`, as attempts per second.
   double peak_rate(std::int64_t window_ms) const;
+  // The same for the moments the clients' backoff asked for: what a load generator that never
+  // falls behind would have sent.
+  double scheduled_peak_rate(std::int64_t window_ms) const;
 };
 
 // The windows the peak attempt rate is measured over, shortest (the headline) first.

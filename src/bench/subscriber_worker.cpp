@@ -68,7 +68,7 @@ class SubscriberWorker final : public WsSwarmHandler {
     }
   }
 
-  void on_closed(std::size_t, std::string_view reason) override {
+  void on_closed(std::size_t, std::string_view reason, std::chrono::milliseconds) override {
     ++close_reasons_[std::string(reason)];
   }
 

@@ -6,10 +6,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include "bench/http_response_head.hpp"
 #include "bench/tcp_dial.hpp"
 #include "bench/ws_handshake.hpp"
+#include "client/server_wait.hpp"
 
 namespace herald::bench {
 namespace {
@@ -23,6 +25,8 @@ constexpr std::chrono::microseconds kCoalesce{200};
 constexpr std::size_t kMaxHeadBytes = std::size_t{16} * 1024;
 // The status code of a normal closure, echoed when the server closes.
 constexpr std::string_view kNormalClose = "\x03\xe8";
+// The epoll key of the wake-up timer: no connection has it.
+constexpr std::uint64_t kTimerKey = std::numeric_limits<std::uint64_t>::max();
 
 }  // namespace
 
@@ -32,14 +36,21 @@ WsSwarm::WsSwarm(Server server, std::size_t connections, WsSwarmHandler& handler
       handler_(handler),
       connections_(connections),
       buffer_(kBufferBytes),
-      loop_(kWait, kCoalesce) {}
+      loop_(kWait, kCoalesce) {
+  loop_.add(timer_.fd(), kTimerKey);
+}
 
 void WsSwarm::open(std::size_t index, const std::string& source_ip) {
   Connection& c = connections_.at(index);
+  c.state = State::connecting;  // so that a failure here is reported like any other
   c.fd = dial_tcp(server_.ip, server_.port, source_ip);
   if (c.fd < 0) return close(index, std::string("connect: ") + std::strerror(errno));
-  c.state = State::connecting;
   loop_.add(c.fd, index);
+}
+
+void WsSwarm::wake_at(std::size_t index, std::chrono::steady_clock::time_point due) {
+  wakes_.push(due, index);
+  timer_.arm_by(due);
 }
 
 void WsSwarm::run(boost::asio::io_context& io) {
@@ -47,6 +58,7 @@ void WsSwarm::run(boost::asio::io_context& io) {
 }
 
 void WsSwarm::on_event(std::size_t index, std::uint32_t events) {
+  if (index == kTimerKey) return on_timer();
   Connection& c = connections_[index];
   if (c.state == State::connecting && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) {
     on_connected(index);
@@ -55,6 +67,17 @@ void WsSwarm::on_event(std::size_t index, std::uint32_t events) {
   if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0 && c.state != State::closed) {
     read_all(index);
   }
+}
+
+// Everything due by now; what the handlers ask for meanwhile waits for the next expiry, so one
+// wake-up cannot run forever.
+void WsSwarm::on_timer() {
+  timer_.clear();
+  const auto now = std::chrono::steady_clock::now();
+  while (const auto entry = wakes_.pop_due(now)) {
+    handler_.on_wake(entry->key, entry->due);
+  }
+  if (const auto next = wakes_.earliest()) timer_.arm_by(*next);
 }
 
 void WsSwarm::on_connected(std::size_t index) {
@@ -107,7 +130,8 @@ std::size_t WsSwarm::read_upgrade(std::size_t index, std::string_view bytes) {
   const HttpResponseHead head = parse_http_response_head(bytes);
   if (head.status == HttpResponseHead::Status::incomplete) return 0;
   if (!ws_upgrade_accepted(head)) {
-    close(index, "upgrade refused: HTTP " + std::to_string(head.code));
+    close(index, "upgrade refused: HTTP " + std::to_string(head.code),
+          client::retry_after_delay(head.retry_after));
     return 0;
   }
   connections_[index].state = State::open;
@@ -187,13 +211,14 @@ void WsSwarm::flush(std::size_t index) {
   write(index, pending);
 }
 
-void WsSwarm::close(std::size_t index, std::string_view reason) {
+void WsSwarm::close(std::size_t index, std::string_view reason,
+                    std::chrono::milliseconds retry_after) {
   Connection& c = connections_[index];
   if (c.state == State::closed) return;
   if (c.fd >= 0) ::close(c.fd);
   c = Connection{.state = State::closed};
   ++closed_;
-  handler_.on_closed(index, reason);
+  handler_.on_closed(index, reason, retry_after);
 }
 
 }  // namespace herald::bench

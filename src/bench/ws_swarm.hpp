@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -7,6 +8,8 @@
 #include <vector>
 
 #include "bench/epoll_loop.hpp"
+#include "bench/timer_fd.hpp"
+#include "bench/timer_heap.hpp"
 #include "bench/ws_frame.hpp"
 
 namespace herald::bench {
@@ -21,8 +24,13 @@ class WsSwarmHandler {
   virtual void on_open(std::size_t index, std::string& out) = 0;
   // One whole text message.
   virtual void on_message(std::size_t index, std::string_view text) = 0;
-  // The connection is gone, and why; it is not reopened.
-  virtual void on_closed(std::size_t index, std::string_view reason) = 0;
+  // The connection is gone, and why; `retry_after` is the wait a refused upgrade named (zero
+  // when none). The swarm does not reopen it by itself.
+  virtual void on_closed(std::size_t index, std::string_view reason,
+                         std::chrono::milliseconds retry_after) = 0;
+  // The moment asked for with WsSwarm::wake_at has come; `due` is that moment (the difference
+  // from now is how late the swarm's loop was).
+  virtual void on_wake(std::size_t /*index*/, std::chrono::steady_clock::time_point /*due*/) {}
 };
 
 // Many WebSocket client connections in one process, each a socket and a few bytes of state:
@@ -38,8 +46,12 @@ class WsSwarm {
 
   WsSwarm(Server server, std::size_t connections, WsSwarmHandler& handler);
 
-  // Starts connection `index` (below `connections`) from `source_ip`.
+  // Starts connection `index` (below `connections`) from `source_ip`: connect() is called
+  // before this returns. A closed connection may be opened again.
   void open(std::size_t index, const std::string& source_ip);
+  // Calls the handler's on_wake(index) at `due`, to the timer's resolution (microseconds)
+  // whenever the loop keeps up: for reconnects that must go out when their backoff says.
+  void wake_at(std::size_t index, std::chrono::steady_clock::time_point due);
   // Sends a client frame on an open connection; dropped on one that is not open.
   void send_frame(std::size_t index, WsOpcode opcode, std::string_view payload);
   // Serves every connection until `io` stops (see EpollLoop).
@@ -59,6 +71,7 @@ class WsSwarm {
   };
 
   void on_event(std::size_t index, std::uint32_t events);
+  void on_timer();
   void on_connected(std::size_t index);
   void read_all(std::size_t index);
   void consume(std::size_t index, std::string_view received);
@@ -67,7 +80,8 @@ class WsSwarm {
   void on_frame(std::size_t index, const WsFrameHeader& header, std::string_view payload);
   void write(std::size_t index, std::string_view bytes);
   void flush(std::size_t index);
-  void close(std::size_t index, std::string_view reason);
+  void close(std::size_t index, std::string_view reason,
+             std::chrono::milliseconds retry_after = {});
 
   Server server_;
   std::string host_;  // the Host header
@@ -75,6 +89,8 @@ class WsSwarm {
   std::vector<Connection> connections_;
   std::vector<char> buffer_;  // shared by every read
   EpollLoop loop_;
+  TimerHeap wakes_;
+  TimerFd timer_;  // armed for the earliest of wakes_
   std::size_t upgraded_ = 0;
   std::size_t closed_ = 0;
 };

@@ -252,7 +252,6 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   JoinedHandler on_joined;
   StateHandler on_state;
   ErrorHandler on_error;
-  AttemptHandler on_attempt;
   OtherFrameHandler on_other_frame;
 
   void start() {
@@ -279,7 +278,6 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     on_joined = nullptr;
     on_state = nullptr;
     on_error = nullptr;
-    on_attempt = nullptr;
     on_other_frame = nullptr;
     unsent_.clear();
     in_flight_.clear();
@@ -333,7 +331,6 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void connect() {
-    if (on_attempt) on_attempt();
     auto link = std::make_shared<Link>(io_);
     link_ = link;
     arm_deadline(link);
@@ -807,10 +804,6 @@ void Client::on_state(StateHandler handler) {
 void Client::on_error(ErrorHandler handler) {
   impl_->on_error = std::move(handler);
 }
-void Client::on_attempt(AttemptHandler handler) {
-  impl_->on_attempt = std::move(handler);
-}
-
 void Client::on_other_frame(OtherFrameHandler handler) {
   impl_->on_other_frame = std::move(handler);
 }

@@ -88,9 +88,6 @@ class Client {
   using StateHandler = std::function<void(State state, std::string_view reason)>;
   using ErrorHandler = std::function<void(const ServerError& error)>;
   using AckHandler = std::function<void(const PublishResult& result)>;
-  // At the start of every connection attempt, the first one and each reconnect (for load tests,
-  // which measure how attempts of many clients bunch up). It must not call back into the Client.
-  using AttemptHandler = std::function<void()>;
   // Every frame whose op the client does not handle itself (`presence`, `status`, `typing`, and
   // ops newer than this client), so an application can use them without the client knowing
   // them. Views are valid only during the call; `frame` is the frame's JSON text.
@@ -105,7 +102,6 @@ class Client {
   void on_joined(JoinedHandler handler);
   void on_state(StateHandler handler);
   void on_error(ErrorHandler handler);
-  void on_attempt(AttemptHandler handler);
   void on_other_frame(OtherFrameHandler handler);
 
   // Connects, and keeps connecting until stop().

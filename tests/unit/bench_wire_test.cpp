@@ -109,8 +109,10 @@ TEST(HttpResponseHead, AcceptsTheUpgradeForTheKeySent) {
 TEST(HttpResponseHead, RefusesAWrongAcceptOrStatus) {
   EXPECT_FALSE(ws_upgrade_accepted(parse_http_response_head(
       "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: nope\r\n\r\n")));
-  EXPECT_FALSE(ws_upgrade_accepted(parse_http_response_head(
-      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n")));
+  const HttpResponseHead refused = parse_http_response_head(
+      "HTTP/1.1 503 Service Unavailable\r\nretry-after: 2 \r\nContent-Length: 0\r\n\r\n");
+  EXPECT_FALSE(ws_upgrade_accepted(refused));
+  EXPECT_EQ(refused.retry_after, "2");
 }
 
 TEST(HttpResponseHead, ReadsTheBodyLength) {
