@@ -9,6 +9,7 @@
 #include "transport/request_session.hpp"
 #include "transport/sse_connection.hpp"
 #include "transport/ws_connection.hpp"
+#include "transport/ws_handshake.hpp"
 
 namespace herald {
 namespace beast = boost::beast;
@@ -118,7 +119,7 @@ bool HttpConnection::hand_over(const HttpRequest& request) {
   const bool get = request.method() == http::verb::get;
   if (offered.offers(Transport::websocket) && beast::websocket::is_upgrade(request) &&
       path == "/ws") {
-    std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
+    upgrade(request);
     return true;
   }
   if (offered.offers(Transport::sse) && get && path == "/sse") {
@@ -141,6 +142,19 @@ bool HttpConnection::hand_over(const HttpRequest& request) {
     return true;
   }
   return false;
+}
+
+void HttpConnection::upgrade(const HttpRequest& request) {
+  auto answer = answer_ws_upgrade(request);
+  if (auto* refusal = std::get_if<HttpResponse>(&answer)) {
+    write(std::move(*refusal));
+    return;
+  }
+  // Bytes the client sent right behind its request were read with it.
+  const auto early = buffer_.cdata();
+  std::make_shared<WsConnection>(stream_.release_socket(), context_)
+      ->run(std::move(std::get<std::string>(answer)),
+            {static_cast<const char*>(early.data()), early.size()});
 }
 
 void HttpConnection::poll(const HttpRequest& request) {
