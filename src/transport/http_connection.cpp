@@ -147,6 +147,7 @@ bool HttpConnection::hand_over(const HttpRequest& request) {
 void HttpConnection::upgrade(const HttpRequest& request) {
   auto answer = answer_ws_upgrade(request);
   if (auto* refusal = std::get_if<HttpResponse>(&answer)) {
+    context_.services.metrics.count(ProtocolError::bad_upgrade);
     write(std::move(*refusal));
     return;
   }

@@ -26,6 +26,8 @@ std::optional<ProtocolError> counted_as(CloseCode code) {
       return ProtocolError::invalid_utf8;
     case CloseCode::too_big:
       return ProtocolError::frame_too_big;
+    case CloseCode::protocol_error:
+      return ProtocolError::ws_protocol;
     default:
       return std::nullopt;
   }
