@@ -25,12 +25,14 @@ test: setup
 
 fuzz: setup
 	@cmake -S . -B $(FUZZING) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DHERALD_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol fuzz_bench_wire
-	@mkdir -p $(FUZZING)/corpus $(FUZZING)/corpus-bench
+	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol fuzz_bench_wire fuzz_ws_frame_reader
+	@mkdir -p $(FUZZING)/corpus $(FUZZING)/corpus-bench $(FUZZING)/corpus-ws
 	$(FUZZING)/tests/fuzz/fuzz_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(FUZZING)/corpus tests/fuzz/corpus
 	$(FUZZING)/tests/fuzz/fuzz_bench_wire -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(FUZZING)/corpus-bench tests/fuzz/corpus-bench
+	$(FUZZING)/tests/fuzz/fuzz_ws_frame_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(FUZZING)/corpus-ws
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

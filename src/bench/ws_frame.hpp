@@ -5,17 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace herald::bench {
+#include "transport/ws_wire.hpp"
 
-// RFC 6455 opcodes the load generator meets.
-enum class WsOpcode : std::uint8_t {
-  continuation = 0x0,
-  text = 0x1,
-  binary = 0x2,
-  close = 0x8,
-  ping = 0x9,
-  pong = 0xA,
-};
+namespace herald::bench {
 
 // The header of one frame a server sent, read in place from the front of a receive buffer.
 struct WsFrameHeader {

@@ -47,6 +47,10 @@ std::string_view to_string(ProtocolError error) {
       return "unknown_session";
     case ProtocolError::too_many_polls:
       return "too_many_polls";
+    case ProtocolError::bad_upgrade:
+      return "bad_upgrade";
+    case ProtocolError::ws_protocol:
+      return "ws_protocol";
     case ProtocolError::count_:
       break;
   }

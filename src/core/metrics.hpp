@@ -62,7 +62,9 @@ enum class ProtocolError {
   bad_cursor,
   unknown_session,
   too_many_polls,
-  count_  // not an error: the number of them
+  bad_upgrade,  // a WebSocket upgrade request that breaks RFC 6455
+  ws_protocol,  // a WebSocket frame that breaks RFC 6455: close 1002
+  count_        // not an error: the number of them
 };
 std::string_view to_string(ProtocolError error);
 

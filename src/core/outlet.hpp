@@ -13,6 +13,7 @@ namespace herald {
 enum class CloseCode : std::uint16_t {
   normal = 1000,
   going_away = 1001,
+  protocol_error = 1002,
   unsupported_data = 1003,
   invalid_payload = 1007,
   too_big = 1009,

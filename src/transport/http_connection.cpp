@@ -9,6 +9,7 @@
 #include "transport/request_session.hpp"
 #include "transport/sse_connection.hpp"
 #include "transport/ws_connection.hpp"
+#include "transport/ws_handshake.hpp"
 
 namespace herald {
 namespace beast = boost::beast;
@@ -50,12 +51,9 @@ std::optional<std::string> session_param(const HttpRequest& request) {
 }
 
 std::string replies_body(const std::vector<Frame>& frames) {
-  std::string body = R"({"frames":[)";
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    if (i > 0) body += ',';
-    body += *frames[i];
-  }
-  body += "]}";
+  std::string body = R"({"frames":)";
+  append_frame_array(body, frames);
+  body += '}';
   return body;
 }
 
@@ -121,7 +119,7 @@ bool HttpConnection::hand_over(const HttpRequest& request) {
   const bool get = request.method() == http::verb::get;
   if (offered.offers(Transport::websocket) && beast::websocket::is_upgrade(request) &&
       path == "/ws") {
-    std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
+    upgrade(request);
     return true;
   }
   if (offered.offers(Transport::sse) && get && path == "/sse") {
@@ -144,6 +142,20 @@ bool HttpConnection::hand_over(const HttpRequest& request) {
     return true;
   }
   return false;
+}
+
+void HttpConnection::upgrade(const HttpRequest& request) {
+  auto answer = answer_ws_upgrade(request);
+  if (auto* refusal = std::get_if<HttpResponse>(&answer)) {
+    context_.services.metrics.count(ProtocolError::bad_upgrade);
+    write(std::move(*refusal));
+    return;
+  }
+  // Bytes the client sent right behind its request were read with it.
+  const auto early = buffer_.cdata();
+  std::make_shared<WsConnection>(stream_.release_socket(), context_)
+      ->run(std::move(std::get<std::string>(answer)),
+            {static_cast<const char*>(early.data()), early.size()});
 }
 
 void HttpConnection::poll(const HttpRequest& request) {

@@ -25,6 +25,8 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
   void on_read(boost::beast::error_code ec);
   // Hands the request to a session transport (WebSocket, SSE, poll) if it asks for one.
   bool hand_over(const HttpRequest& request);
+  // GET /ws: answers the upgrade and hands the socket to a WsConnection.
+  void upgrade(const HttpRequest& request);
   // GET /poll: answered by a PollSession, on this connection, which reads on afterwards.
   void poll(const HttpRequest& request);
   void bad_request(const HttpRequest& request, const StreamRequestError& error);

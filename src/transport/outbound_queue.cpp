@@ -30,6 +30,7 @@ const std::vector<boost::asio::const_buffer>& OutboundQueue::start_write(std::st
                                                                          std::string_view after) {
   in_flight_.swap(queue_);
   buffers_.clear();
+  first_unwritten_ = 0;
   for (const Entry& entry : in_flight_) {
     if (!buffers_.empty() && !between.empty())
       buffers_.emplace_back(between.data(), between.size());
@@ -38,6 +39,19 @@ const std::vector<boost::asio::const_buffer>& OutboundQueue::start_write(std::st
     if (!after.empty()) buffers_.emplace_back(after.data(), after.size());
   }
   return buffers_;
+}
+
+std::span<const boost::asio::const_buffer> OutboundQueue::unwritten() const {
+  return std::span(buffers_).subspan(first_unwritten_);
+}
+
+bool OutboundQueue::written(std::size_t bytes) {
+  while (first_unwritten_ < buffers_.size() && buffers_[first_unwritten_].size() <= bytes) {
+    bytes -= buffers_[first_unwritten_].size();
+    ++first_unwritten_;
+  }
+  if (bytes > 0) buffers_[first_unwritten_] += bytes;  // cut inside this buffer
+  return first_unwritten_ == buffers_.size();
 }
 
 void OutboundQueue::when_flushed(std::function<void()> next,

@@ -4,6 +4,7 @@
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +14,7 @@
 namespace herald {
 
 // The frames waiting for one client's socket, and those being written. Whatever is queued while
-// a write is in flight goes out together in the next one, in one syscall.
+// a write is in flight goes out together in the next one, in one gather write.
 class OutboundQueue {
  public:
   // `head`: bytes that go right before this frame and no other (an SSE event's fields).
@@ -29,6 +30,10 @@ class OutboundQueue {
   // frames and `after` following each one. Valid until finish_write().
   const std::vector<boost::asio::const_buffer>& start_write(std::string_view between,
                                                             std::string_view after);
+  // For writes that may take only part of the buffers (a non-blocking socket): what is still to
+  // go, and the news that `bytes` more of it went; true once all of it has.
+  std::span<const boost::asio::const_buffer> unwritten() const;
+  bool written(std::size_t bytes);
   void finish_write();
 
   // `next` runs on `executor` once everything queued by now is written.
@@ -45,6 +50,7 @@ class OutboundQueue {
   std::vector<Entry> queue_;
   std::vector<Entry> in_flight_;
   std::vector<boost::asio::const_buffer> buffers_;
+  std::size_t first_unwritten_ = 0;  // in buffers_
   std::vector<std::function<void()>> on_flushed_;
   std::size_t bytes_ = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -254,6 +255,56 @@ TEST_F(BadInput, OversizeFrameClosesWith1009) {
       },
       1009, "frame_too_big");
   EXPECT_EQ(Api(*server_).history(room_).head, 0) << "the oversize frame was stored";
+}
+
+// A raw upgrade, then one text frame sent without the mask every client frame must carry.
+TEST_F(BadInput, AnUnmaskedFrameClosesWith1002) {
+  namespace asio = boost::asio;
+  const double before = errors("ws_protocol");
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::address_v4::loopback(), server_->port()});
+  asio::write(socket,
+              asio::buffer(std::string("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                                       "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")));
+  const std::string hello = R"({"op":"hello"})";
+  std::string frame = {'\x81', static_cast<char>(hello.size())};
+  asio::write(socket, asio::buffer(frame + hello));
+  // The 101, then a close frame: 0x88, its length, and the code 1002 in network order.
+  std::string received;
+  boost::system::error_code ec;
+  std::array<char, 512> chunk{};
+  while (!ec) {
+    const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+    received.append(chunk.data(), n);
+  }
+  const std::size_t body = received.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos) << received;
+  EXPECT_TRUE(received.starts_with("HTTP/1.1 101")) << received;
+  const std::string close = received.substr(body + 4);
+  ASSERT_GE(close.size(), 4u);
+  EXPECT_EQ(static_cast<unsigned char>(close[0]), 0x88);
+  EXPECT_EQ((static_cast<unsigned char>(close[2]) << 8) | static_cast<unsigned char>(close[3]),
+            1002);
+  expect_counted("ws_protocol", before);
+}
+
+TEST_F(BadInput, ABrokenUpgradeIsRefusedBeforeAnySession) {
+  const double before = errors("bad_upgrade");
+  const auto upgrade = [&](const Headers& extra) {
+    Headers headers = {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}};
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return http_response(*server_, "GET", "/ws", {}, headers);
+  };
+  const auto no_key = upgrade({{"Sec-WebSocket-Version", "13"}});
+  EXPECT_EQ(no_key.result_int(), 400u);
+  EXPECT_EQ(str(parse_object(no_key.body()), "error"), "bad_upgrade") << no_key.body();
+  const auto old_version =
+      upgrade({{"Sec-WebSocket-Version", "8"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+  EXPECT_EQ(old_version.result_int(), 426u);
+  EXPECT_EQ(old_version[boost::beast::http::field::sec_websocket_version], "13");
+  expect_counted("bad_upgrade", before, 2);
 }
 
 TEST_F(BadInput, ServerApiRefusesBadRequests) {
