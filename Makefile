@@ -25,10 +25,12 @@ test: setup
 
 fuzz: setup
 	@cmake -S . -B $(FUZZING) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DHERALD_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol
-	@mkdir -p $(FUZZING)/corpus
+	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol fuzz_client_answers
+	@mkdir -p $(FUZZING)/corpus $(FUZZING)/corpus_client
 	$(FUZZING)/tests/fuzz/fuzz_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(FUZZING)/corpus tests/fuzz/corpus
+	$(FUZZING)/tests/fuzz/fuzz_client_answers -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(FUZZING)/corpus_client tests/fuzz/corpus_client
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

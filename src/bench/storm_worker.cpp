@@ -60,7 +60,8 @@ class StormWorker {
         .backoff = {.base = milliseconds(options_.backoff_base_ms),
                     .jitter = milliseconds(options_.backoff_jitter_ms),
                     .cap = milliseconds(options_.backoff_cap_ms)},
-        .local_address = source_for(options_.sources, index)};
+        .local_address = source_for(options_.sources, index),
+        .transports = {client::Transport::websocket}};  // what the storm measures
     auto& client = connections_[index].client =
         std::make_unique<client::Client>(io_, std::move(client_options));
     client->on_attempt([this] {
