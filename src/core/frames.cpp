@@ -97,6 +97,14 @@ std::string encode_goaway(std::chrono::milliseconds reconnect) {
   return out;
 }
 
+std::string encode_close(int code, std::string_view reason) {
+  std::string out = R"({"op":"close")";
+  append_field(out, "code", static_cast<std::uint64_t>(code));
+  append_field(out, "reason", reason);
+  out += '}';
+  return out;
+}
+
 std::string encode_joined(const Joined& joined) {
   std::string out = R"({"op":"joined")";
   append_field(out, "room", joined.room);
@@ -188,6 +196,13 @@ std::string encode_error(const ErrorFrame& error) {
   }
   out += '}';
   return out;
+}
+
+std::string_view op_of(std::string_view frame) {
+  constexpr std::string_view kPrefix = R"({"op":")";
+  if (!frame.starts_with(kPrefix)) return {};
+  const std::string_view rest = frame.substr(kPrefix.size());
+  return rest.substr(0, rest.find('"'));
 }
 
 }  // namespace herald

@@ -27,6 +27,8 @@ std::string encode_left(std::string_view room);
 // The server is going away: reconnect (to any edge) after `reconnect` plus the client's jitter.
 std::string encode_goaway(std::chrono::milliseconds reconnect);
 std::string encode_ack(std::string_view id, std::string_view room, Seq seq, bool duplicate);
+// For transports without close frames of their own (SSE, polls): why the session ended.
+std::string encode_close(int code, std::string_view reason);
 
 // `presence`: the members of a room (or only their count when the list is counts_only), and
 // the batched changes to it.
@@ -45,5 +47,8 @@ struct ErrorFrame {
   long retry_after_ms = -1;    // set for rate_limited
 };
 std::string encode_error(const ErrorFrame& error);
+
+// The op of a frame an edge encoded (they all start with it); empty for anything else.
+std::string_view op_of(std::string_view frame);
 
 }  // namespace herald

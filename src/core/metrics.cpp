@@ -45,6 +45,8 @@ std::string_view to_string(ProtocolError error) {
       return "bad_cursor";
     case ProtocolError::unknown_session:
       return "unknown_session";
+    case ProtocolError::too_many_polls:
+      return "too_many_polls";
     case ProtocolError::count_:
       break;
   }
@@ -57,6 +59,10 @@ std::string_view to_string(Transport transport) {
       return "websocket";
     case Transport::sse:
       return "sse";
+    case Transport::longpoll:
+      return "longpoll";
+    case Transport::poll:
+      return "poll";
     case Transport::count_:
       break;
   }

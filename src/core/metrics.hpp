@@ -61,12 +61,13 @@ enum class ProtocolError {
   frame_too_big,
   bad_cursor,
   unknown_session,
+  too_many_polls,
   count_  // not an error: the number of them
 };
 std::string_view to_string(ProtocolError error);
 
-// What carries a session to its client.
-enum class Transport { websocket, sse, count_ };
+// What carries a session to its client, in the order a client should try them.
+enum class Transport { websocket, sse, longpoll, poll, count_ };
 std::string_view to_string(Transport transport);
 
 // Why a connection or request was answered 503 before it was served.

@@ -182,7 +182,8 @@ std::vector<OptionSpec> option_table(Config& c) {
                   c.api_key),
       bind_option("threads", "Event loops; 0 = one per core", c.threads),
       bind_option<Transports, TransportsCodec>(
-          "transports", "Session transports offered, comma-separated: websocket, sse",
+          "transports",
+          "Session transports offered, comma-separated: websocket, sse, longpoll, poll",
           c.transports),
       bind_option("max-frame-bytes", "Largest frame a client may send", l.max_frame_bytes),
       bind_option("max-rooms", "Rooms one session may join", l.max_rooms),
@@ -223,6 +224,9 @@ std::vector<OptionSpec> option_table(Config& c) {
                   "New connections accepted at once above the rate; 0 = one second's worth",
                   c.admission_burst),
       bind_option("drain-window", "Seconds over which SIGTERM closes the sessions", c.drain_window),
+      bind_option("polls-per-address",
+                  "Polls one client address may hold open at once; 0 = no limit",
+                  c.polls_per_address),
       bind_option("log-level", "One of trace, debug, info, warn, error", c.log_level),
   };
 }

@@ -39,6 +39,7 @@ struct Config {
   double admission_rate = 500;
   double admission_burst = 0;
   std::chrono::seconds drain_window{30};  // SIGTERM closes sessions spread over this long
+  std::size_t polls_per_address = 64;     // held polls of one client address at once; 0 = any
   std::string log_level = "info";         // trace debug info warn error
 };
 

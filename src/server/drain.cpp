@@ -8,8 +8,17 @@ void Drain::start(std::chrono::milliseconds window) {
   start_ = std::chrono::steady_clock::now();
   window_ = window;
   sessions_.clear();
-  for (SessionConnection* connection : context_.sessions)
-    sessions_.push_back(connection->weak());
+  std::vector<SessionConnection*> held;
+  for (SessionConnection* connection : context_.sessions) {
+    if (connection->held_request()) {
+      held.push_back(connection);
+    } else {
+      sessions_.push_back(connection->weak());
+    }
+  }
+  // Answered now: sending them away erases them from the set, hence the copy.
+  for (SessionConnection* connection : held)
+    connection->go_away(kReconnect);
   next_ = 0;
   send_away_due();
 }

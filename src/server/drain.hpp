@@ -20,7 +20,8 @@ class Drain {
 
   Drain(boost::asio::io_context& io, TransportContext& context) : timer_(io), context_(context) {}
 
-  // Takes the sessions open now; the last one goes shortly before `window` is over.
+  // Takes the sessions open now; the last one goes shortly before `window` is over. Held polls
+  // are answered at once.
   void start(std::chrono::milliseconds window);
   // Sends away every session still open, at once.
   void finish();

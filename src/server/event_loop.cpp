@@ -11,8 +11,13 @@ EventLoop::EventLoop(const Shared& shared, const asio::ip::tcp::endpoint& endpoi
   services_.emplace(SessionServices{io_.get_executor(), *hub_, shared.bus, shared.presence,
                                     shared.publisher, shared.history, shared.metrics,
                                     shared.limits});
-  transport_.emplace(TransportContext{
-      *services_, shared.router, shared.admission, shared.directory, shared.transports, {}});
+  transport_.emplace(TransportContext{*services_,
+                                      shared.router,
+                                      shared.admission,
+                                      shared.directory,
+                                      shared.held_polls,
+                                      shared.transports,
+                                      {}});
   listener_ = std::make_shared<Listener>(io_, endpoint, *transport_);
   keepalive_.emplace(io_, *transport_);
   drain_.emplace(io_, *transport_);

@@ -30,6 +30,7 @@ class EventLoop {
     const HttpRouter& router;
     Admission& admission;
     SessionDirectory& directory;
+    HeldPolls& held_polls;
     const Transports& transports;
   };
 

@@ -86,13 +86,14 @@ Server::Server(Config config)
       // A page holds at least what the cache does, so a cached range is served in one read.
       history_(cache_, *store_, std::max<std::size_t>(config_.cache_messages, 1000)),
       api_{publisher_, history_, presence_, metrics_, config_.limits, config_.api_key},
-      admission_(admission_options(config_), metrics_) {
+      admission_(admission_options(config_), metrics_),
+      held_polls_(config_.polls_per_address) {
   add_server_api(router_, api_);
   add_negotiate(router_, config_.transports, config_.limits);
   const auto endpoint = listen_endpoint(config_);
-  const EventLoop::Shared shared{bus_,       presence_,         publisher_, history_,
-                                 metrics_,   config_.limits,    router_,    admission_,
-                                 directory_, config_.transports};
+  const EventLoop::Shared shared{bus_,       presence_,      publisher_,        history_,
+                                 metrics_,   config_.limits, router_,           admission_,
+                                 directory_, held_polls_,    config_.transports};
   for (unsigned i = 0; i < config_.threads; ++i) {
     loops_.push_back(std::make_unique<EventLoop>(shared, endpoint));
   }

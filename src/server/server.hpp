@@ -14,6 +14,7 @@
 #include "store/cache_memory.hpp"
 #include "store/store_sqlite.hpp"
 #include "transport/admission.hpp"
+#include "transport/held_polls.hpp"
 #include "transport/http_router.hpp"
 #include "transport/session_directory.hpp"
 
@@ -51,6 +52,7 @@ class Server {
   HttpRouter router_;
   Admission admission_;
   SessionDirectory directory_;
+  HeldPolls held_polls_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
 };
 

@@ -5,6 +5,8 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
+#include "transport/poll_session.hpp"
+#include "transport/request_session.hpp"
 #include "transport/sse_connection.hpp"
 #include "transport/ws_connection.hpp"
 
@@ -32,21 +34,19 @@ std::string_view refusal_reason(Refusal why) {
   return "retry later";
 }
 
-// The frames of a POST /send body, one per line.
-std::vector<std::string_view> frames_of(std::string_view body) {
-  std::vector<std::string_view> frames;
-  while (!body.empty()) {
-    const std::size_t newline = body.find('\n');
-    const std::string_view line = body.substr(0, newline);
-    if (!line.empty()) frames.push_back(line);
-    body = newline == std::string_view::npos ? std::string_view{} : body.substr(newline + 1);
-  }
-  return frames;
-}
-
 HttpResponse unknown_session(const HttpRequest& request) {
   return json_error(request, http::status::not_found, "unknown_session",
                     "no open session with this id: open a stream first");
+}
+
+// `?session=ID`; absent when the request names none.
+std::optional<std::string> session_param(const HttpRequest& request) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) return std::nullopt;
+  for (const auto& param : url->params()) {
+    if (param.key == "session") return std::string(param.value);
+  }
+  return std::nullopt;
 }
 
 std::string replies_body(const std::vector<Frame>& frames) {
@@ -118,41 +118,64 @@ void HttpConnection::on_read(beast::error_code ec) {
 bool HttpConnection::hand_over(const HttpRequest& request) {
   const std::string_view path = request_path(request);
   const Transports& offered = context_.transports;
-  if (offered.websocket && beast::websocket::is_upgrade(request) && path == "/ws") {
+  const bool get = request.method() == http::verb::get;
+  if (offered.offers(Transport::websocket) && beast::websocket::is_upgrade(request) &&
+      path == "/ws") {
     std::make_shared<WsConnection>(std::move(stream_), context_)->run(request);
     return true;
   }
-  if (offered.sse && request.method() == http::verb::get && path == "/sse") {
+  if (offered.offers(Transport::sse) && get && path == "/sse") {
     const auto stream = parse_stream_request(request, context_.services.limits);
     if (const auto* error = std::get_if<StreamRequestError>(&stream)) {
-      context_.services.metrics.count(error->code);
-      write(json_error(request, http::status::bad_request, to_string(error->code), error->reason));
+      bad_request(request, *error);
       return true;
     }
     std::make_shared<SseConnection>(std::move(stream_), context_)
         ->run(std::get<StreamRequest>(stream));
     return true;
   }
-  if (offered.sse && request.method() == http::verb::post && path == "/send") {
+  const bool polls = offered.offers(Transport::longpoll) || offered.offers(Transport::poll);
+  if (polls && get && path == "/poll") {
+    poll(request);
+    return true;
+  }
+  if (request.method() == http::verb::post && path == "/send") {
     relay(request);
     return true;
   }
   return false;
 }
 
-void HttpConnection::relay(const HttpRequest& request) {
-  const auto url = boost::urls::parse_origin_form(request.target());
-  std::string id;
-  if (url) {
-    for (const auto& param : url->params())
-      if (param.key == "session") id = param.value;
-  }
-  const auto entry = context_.directory.find(id);
-  if (!entry) {
-    context_.services.metrics.count(ProtocolError::unknown_session);
-    write(unknown_session(request));
+void HttpConnection::poll(const HttpRequest& request) {
+  auto parsed = parse_poll_request(request, context_.services.limits);
+  if (const auto* error = std::get_if<StreamRequestError>(&parsed)) {
+    bad_request(request, *error);
     return;
   }
+  auto& poll = std::get<PollRequest>(parsed);
+  // An edge that offers short-polls only answers every poll at once.
+  if (!context_.transports.offers(Transport::longpoll)) poll.wait = std::chrono::seconds(0);
+  beast::error_code ec;
+  const auto peer = stream_.socket().remote_endpoint(ec);
+  auto hold = context_.held_polls.try_hold(ec ? std::string() : peer.address().to_string());
+  if (!hold) {
+    context_.services.metrics.count(ProtocolError::too_many_polls);
+    write(json_error(request, http::status::too_many_requests, "too_many_polls",
+                     "this address holds as many polls as it may; poll one at a time"));
+    return;
+  }
+  auto answer = [self = shared_from_this()](HttpResponse response) {
+    self->write(std::move(response));
+  };
+  std::make_shared<PollSession>(context_, request, std::move(hold), std::move(answer))->run(poll);
+}
+
+void HttpConnection::bad_request(const HttpRequest& request, const StreamRequestError& error) {
+  context_.services.metrics.count(error.code);
+  write(json_error(request, http::status::bad_request, to_string(error.code), error.reason));
+}
+
+void HttpConnection::relay(const HttpRequest& request) {
   // Answered on this loop once the session's loop has handled every frame of the body; nothing
   // for a session that closed meanwhile.
   auto respond = [self = shared_from_this(), request](std::optional<std::vector<Frame>> frames) {
@@ -162,14 +185,25 @@ void HttpConnection::relay(const HttpRequest& request) {
                              : unknown_session(request));
         });
   };
+  const auto id = session_param(request);
+  if (!id) {
+    run_request_session(context_.services, request.body(),
+                        [respond](std::vector<Frame> frames) { respond(std::move(frames)); });
+    return;
+  }
+  const auto entry = context_.directory.find(*id);
+  if (!entry) {
+    context_.services.metrics.count(ProtocolError::unknown_session);
+    write(unknown_session(request));
+    return;
+  }
   boost::asio::post(entry->executor, [session = entry->session, body = request.body(),
                                       respond = std::move(respond)] {
     const auto open = session.lock();
     if (!open || !open->open()) return respond(std::nullopt);
-    auto replies = std::make_shared<Replies>(
-        [respond](std::vector<Frame> frames) { respond(std::move(frames)); });
-    for (const std::string_view frame : frames_of(body))
-      open->on_frame(frame, replies);
+    feed_lines(*open, body, std::make_shared<Replies>([respond](std::vector<Frame> frames) {
+      respond(std::move(frames));
+    }));
   });
 }
 
@@ -183,6 +217,8 @@ void HttpConnection::refuse(const HttpRequest& request, const Admission::Refused
 
 void HttpConnection::write(HttpResponse response) {
   response_ = std::make_shared<HttpResponse>(std::move(response));
+  // A long-poll answers long after its request was read: the write gets a deadline of its own.
+  stream_.expires_after(kRequestTimeout);
   http::async_write(stream_, *response_,
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
                       const bool keep_alive = self->response_->keep_alive();

@@ -5,12 +5,14 @@
 #include <memory>
 #include <optional>
 
+#include "transport/stream_request.hpp"
 #include "transport/transport_context.hpp"
 
 namespace herald {
 
 // One HTTP/1.1 client connection: reads requests one at a time and answers them through the
-// router, or hands the stream over to a session on `GET /ws` (WebSocket) or `GET /sse`.
+// router, or hands the stream over to a session on `GET /ws` (WebSocket) or `GET /sse`, or holds
+// a request open as a poll's session on `GET /poll`.
 class HttpConnection final : public std::enable_shared_from_this<HttpConnection> {
  public:
   HttpConnection(boost::asio::ip::tcp::socket socket, TransportContext& context);
@@ -21,10 +23,13 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
  private:
   void read();
   void on_read(boost::beast::error_code ec);
-  // Hands the stream over to a session transport (WebSocket, SSE) if the request asks for one.
+  // Hands the request to a session transport (WebSocket, SSE, poll) if it asks for one.
   bool hand_over(const HttpRequest& request);
-  // POST /send: the body's frames go to the session named by `?session=`, on its own loop; the
-  // response lists its answers (acks, errors).
+  // GET /poll: answered by a PollSession, on this connection, which reads on afterwards.
+  void poll(const HttpRequest& request);
+  void bad_request(const HttpRequest& request, const StreamRequestError& error);
+  // POST /send: the body's frames go to the session named by `?session=`, on its own loop, or
+  // without one to a session of the request's own; the response lists the answers (acks, errors).
   void relay(const HttpRequest& request);
   void refuse(const HttpRequest& request, const Admission::Refused& refused);
   void write(HttpResponse response);

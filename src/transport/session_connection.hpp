@@ -16,6 +16,9 @@ class SessionConnection {
   virtual void keep_alive(std::chrono::steady_clock::time_point now) = 0;
   // The edge is shutting down: the session says goaway, then the connection ends.
   virtual void go_away(std::chrono::milliseconds reconnect) = 0;
+  // A request held open (a long-poll) rather than a connection: a drain answers it at once, since
+  // its client comes back with a new request anyway.
+  virtual bool held_request() const { return false; }
   virtual std::weak_ptr<SessionConnection> weak() = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "transport/sse_connection.hpp"
 
+#include "core/frames.hpp"
 #include "core/json_text.hpp"
 
 namespace herald {
@@ -31,14 +32,6 @@ const Frame& keepalive_comment() {
   return comment;
 }
 
-// Every frame an edge encodes starts with its op: {"op":"NAME",...
-std::string_view op_of(const std::string& frame) {
-  constexpr std::string_view kPrefix = R"({"op":")";
-  if (!frame.starts_with(kPrefix)) return {};
-  const std::string_view rest = std::string_view(frame).substr(kPrefix.size());
-  return rest.substr(0, rest.find('"'));
-}
-
 std::string event_head(const Cursor& cursor, std::string_view op) {
   std::string head;
   if (!cursor.empty()) head += "id: " + encode_cursor(cursor) + "\n";
@@ -55,14 +48,6 @@ std::string join_frame(const StreamRequest::Room& room) {
   std::string frame = R"({"op":"join","room":)";
   append_json_string(frame, room.name);
   if (room.since) frame += R"(,"since":)" + std::to_string(*room.since);
-  frame += '}';
-  return frame;
-}
-
-std::string close_frame(CloseCode code, std::string_view reason) {
-  std::string frame = R"({"op":"close","code":)" + std::to_string(static_cast<int>(code));
-  frame += R"(,"reason":)";
-  append_json_string(frame, reason);
   frame += '}';
   return frame;
 }
@@ -137,7 +122,7 @@ void SseConnection::close(CloseCode code, std::string_view reason) {
   if (closing_ || finished_) return;
   // What was not written is dropped: the client resumes it from history.
   if (code == CloseCode::slow_consumer) outbound_.drop_queued();
-  outbound_.push(std::make_shared<const std::string>(close_frame(code, reason)),
+  outbound_.push(std::make_shared<const std::string>(encode_close(static_cast<int>(code), reason)),
                  event_head(session_->cursor(), "close"));
   closing_ = true;
   // A timer of its own: the stream's timeout would also end the watch for a hang-up.

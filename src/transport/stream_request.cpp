@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
+#include <charconv>
 
 #include "core/protocol.hpp"
 
@@ -13,6 +14,7 @@ namespace {
 struct Query {
   std::string rooms;
   std::optional<std::string> cursor;
+  std::optional<std::string> wait;
 };
 
 std::optional<Query> read_query(const HttpRequest& request) {
@@ -22,6 +24,7 @@ std::optional<Query> read_query(const HttpRequest& request) {
   for (const auto& param : url->params()) {
     if (param.key == "rooms") query.rooms = param.value;
     if (param.key == "cursor") query.cursor = param.value;
+    if (param.key == "wait") query.wait = param.value;
   }
   if (!query.cursor) {
     const auto last_event_id = request.find("Last-Event-ID");
@@ -46,19 +49,15 @@ std::optional<Seq> position_in(const Cursor& cursor, std::string_view room) {
   return it == cursor.end() ? std::nullopt : std::optional(it->second);
 }
 
-}  // namespace
-
-std::variant<StreamRequest, StreamRequestError> parse_stream_request(const HttpRequest& request,
-                                                                     const Limits& limits) {
-  const auto query = read_query(request);
-  if (!query) return StreamRequestError{ProtocolError::bad_frame, "the query string is malformed"};
-  const std::vector<std::string> rooms = split_rooms(query->rooms);
+std::variant<StreamRequest, StreamRequestError> stream_of(const Query& query,
+                                                          const Limits& limits) {
+  const std::vector<std::string> rooms = split_rooms(query.rooms);
   if (rooms.empty())
     return StreamRequestError{ProtocolError::bad_room, "name at least one room in `rooms`"};
   if (rooms.size() > limits.max_rooms) {
     return StreamRequestError{ProtocolError::too_many_rooms, "more rooms than a session may join"};
   }
-  const auto cursor = decode_cursor(query->cursor.value_or(""), limits.max_rooms);
+  const auto cursor = decode_cursor(query.cursor.value_or(""), limits.max_rooms);
   if (!cursor) return StreamRequestError{ProtocolError::bad_cursor, "the cursor is malformed"};
   StreamRequest stream;
   for (const std::string& room : rooms) {
@@ -70,6 +69,38 @@ std::variant<StreamRequest, StreamRequestError> parse_stream_request(const HttpR
     stream.rooms.push_back({room, position_in(*cursor, room)});
   }
   return stream;
+}
+
+std::optional<std::chrono::seconds> wait_of(const Query& query) {
+  if (!query.wait) return kLongPollWait;
+  const std::string_view text = *query.wait;
+  unsigned seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (text.empty() || ec == std::errc::invalid_argument || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  if (ec == std::errc::result_out_of_range) return kMaxPollWait;
+  return std::min(std::chrono::seconds(seconds), kMaxPollWait);
+}
+
+}  // namespace
+
+std::variant<StreamRequest, StreamRequestError> parse_stream_request(const HttpRequest& request,
+                                                                     const Limits& limits) {
+  const auto query = read_query(request);
+  if (!query) return StreamRequestError{ProtocolError::bad_frame, "the query string is malformed"};
+  return stream_of(*query, limits);
+}
+
+std::variant<PollRequest, StreamRequestError> parse_poll_request(const HttpRequest& request,
+                                                                 const Limits& limits) {
+  const auto query = read_query(request);
+  if (!query) return StreamRequestError{ProtocolError::bad_frame, "the query string is malformed"};
+  const auto wait = wait_of(*query);
+  if (!wait) return StreamRequestError{ProtocolError::bad_frame, "`wait` is whole seconds"};
+  auto stream = stream_of(*query, limits);
+  if (auto* error = std::get_if<StreamRequestError>(&stream)) return std::move(*error);
+  return PollRequest{std::get<StreamRequest>(std::move(stream)), *wait};
 }
 
 }  // namespace herald

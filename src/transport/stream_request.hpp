@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <variant>
@@ -27,9 +28,21 @@ struct StreamRequestError {
   std::string reason;
 };
 
+// A long- or short-poll: `GET /poll?rooms=a,b&cursor=…&wait=S`.
+struct PollRequest {
+  StreamRequest stream;
+  std::chrono::seconds wait;  // 0: answer at once (short-poll)
+};
+// The wait of a poll that names none, and the longest one granted (longer asks are cut to it):
+// well under the idle timeouts of common proxies.
+constexpr std::chrono::seconds kLongPollWait{30};
+constexpr std::chrono::seconds kMaxPollWait{60};
+
 // Rooms of the cursor that the request does not name are ignored: a client may change its rooms
 // between reconnects and keep its cursor.
 std::variant<StreamRequest, StreamRequestError> parse_stream_request(const HttpRequest& request,
                                                                      const Limits& limits);
+std::variant<PollRequest, StreamRequestError> parse_poll_request(const HttpRequest& request,
+                                                                 const Limits& limits);
 
 }  // namespace herald

@@ -4,6 +4,7 @@
 
 #include "core/session.hpp"
 #include "transport/admission.hpp"
+#include "transport/held_polls.hpp"
 #include "transport/http_router.hpp"
 #include "transport/session_directory.hpp"
 #include "transport/transports.hpp"
@@ -18,6 +19,7 @@ struct TransportContext {
   const HttpRouter& router;
   Admission& admission;         // shared by every loop
   SessionDirectory& directory;  // shared by every loop
+  HeldPolls& held_polls;        // shared by every loop
   const Transports& transports;
   std::unordered_set<SessionConnection*> sessions;  // open ones, for keepalive and drain
 };

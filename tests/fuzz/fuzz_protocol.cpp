@@ -1,4 +1,5 @@
-// Feeds arbitrary bytes to the client frame decoders and the cursor decoder. Whatever the input,
+// Feeds arbitrary bytes to the client frame decoders, the cursor decoder, the stream and poll
+// query parsers and the If-None-Match reader. Whatever the input,
 // decoding must not crash, and what it accepts must satisfy the invariants the rest of the edge
 // relies on.
 #include <boost/json.hpp>
@@ -9,6 +10,8 @@
 #include "core/cursor.hpp"
 #include "core/frames.hpp"
 #include "core/protocol.hpp"
+#include "transport/entity_tag.hpp"
+#include "transport/stream_request.hpp"
 
 namespace {
 
@@ -53,6 +56,21 @@ void check(const herald::ClientFrame& frame) {
   }
 }
 
+// The bytes as a query string and as an If-None-Match header.
+void check_queries(std::string_view text) {
+  herald::HttpRequest request(boost::beast::http::verb::get, "/poll?" + std::string(text), 11);
+  const herald::Limits limits;
+  const auto poll = herald::parse_poll_request(request, limits);
+  if (const auto* accepted = std::get_if<herald::PollRequest>(&poll)) {
+    require(accepted->wait <= herald::kMaxPollWait && accepted->wait.count() >= 0);
+    require(!accepted->stream.rooms.empty() && accepted->stream.rooms.size() <= limits.max_rooms);
+    for (const auto& room : accepted->stream.rooms)
+      require(herald::valid_room(room.name));
+  }
+  herald::parse_stream_request(request, limits);
+  herald::if_none_match_holds(text, "\"a~1\"");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,5 +81,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // A cursor is accepted only in its one canonical spelling.
   if (const auto cursor = herald::decode_cursor(text, 100))
     require(herald::encode_cursor(*cursor) == text);
+  check_queries(text);
   return 0;
 }

@@ -237,10 +237,16 @@ TEST(Negotiate, ListsTheOfferedTransportsInOrder) {
   ASSERT_EQ(status, 200);
   const json::object offer = parse_object(body);
   const json::array& transports = offer.at("transports").as_array();
-  ASSERT_EQ(transports.size(), 2u) << body;
+  ASSERT_EQ(transports.size(), 4u) << body;
   EXPECT_EQ(str(transports[0].as_object(), "name"), "websocket");
   EXPECT_EQ(str(transports[0].as_object(), "path"), "/ws");
   EXPECT_EQ(str(transports[1].as_object(), "name"), "sse");
+  EXPECT_EQ(str(transports[1].as_object(), "path"), "/sse");
+  EXPECT_EQ(str(transports[2].as_object(), "name"), "longpoll");
+  EXPECT_EQ(str(transports[2].as_object(), "path"), "/poll");
+  EXPECT_EQ(num(transports[2].as_object(), "wait"), 30);
+  EXPECT_EQ(str(transports[3].as_object(), "name"), "poll");
+  EXPECT_EQ(num(transports[3].as_object(), "wait"), 0);
   EXPECT_EQ(num(offer, "ping_interval_ms"), 25000);
   EXPECT_EQ(num(offer, "stream_keepalive_ms"), 15000);
   EXPECT_EQ(num(offer, "heartbeat_ms"), 30000);
@@ -252,6 +258,7 @@ TEST(Negotiate, ADisabledTransportIsNeitherOfferedNorServed) {
   const json::object offer = parse_object(http(server, "GET", "/negotiate").second);
   ASSERT_EQ(offer.at("transports").as_array().size(), 1u);
   EXPECT_EQ(http(server, "GET", "/sse?rooms=a").first, 404);
+  EXPECT_EQ(http(server, "GET", "/poll?rooms=a&wait=0").first, 404);
 }
 
 }  // namespace
