@@ -94,12 +94,12 @@ void add_sub_command(CLI::App& app) {
   sub->add_option("--url", options->url,
                   "Server URL (ws://HOST:PORT/ws or http://HOST:PORT; every transport uses it)")
       ->capture_default_str();
-  auto* transport =
-      sub->add_option("--transport", options->transport,
-                      "Use only this transport: ws, sse, longpoll or poll (short-poll)");
+  auto* transport = sub->add_option(
+      "--transport", options->transport,
+      "Use only this transport: websocket (or ws), sse, longpoll or poll (short-poll)");
   sub->add_option("--transports", options->transports,
                   "Transports to try in this order, falling back when one cannot be set up "
-                  "(default: ws,sse,longpoll,poll)")
+                  "(default: websocket,sse,longpoll,poll)")
       ->excludes(transport);
   options->since_option =
       sub->add_option("--since", options->since, "Start after this seq (0: all retained)");

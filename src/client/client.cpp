@@ -146,7 +146,7 @@ std::string encode_publish(std::string_view room, std::string_view data, std::st
 
 }  // namespace
 
-class Client::Impl : public std::enable_shared_from_this<Impl>, public LinkOwner {
+class Client::Impl final : public std::enable_shared_from_this<Impl>, public LinkOwner {
  public:
   Impl(asio::io_context& io, ClientOptions options)
       : io_(io),

@@ -93,6 +93,8 @@ LinkPtr make_link(Transport transport, boost::asio::io_context& io, const Link::
       return make_poll_link(io, settings, std::move(owner), settings->poll_wait);
     case Transport::poll:
       return make_poll_link(io, settings, std::move(owner), std::chrono::seconds(0));
+    case Transport::count_:
+      break;
   }
   return nullptr;
 }

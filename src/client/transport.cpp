@@ -10,22 +10,8 @@ std::vector<Transport> all_transports() {
   return {Transport::websocket, Transport::sse, Transport::longpoll, Transport::poll};
 }
 
-std::string_view to_string(Transport transport) {
-  switch (transport) {
-    case Transport::websocket:
-      return "ws";
-    case Transport::sse:
-      return "sse";
-    case Transport::longpoll:
-      return "longpoll";
-    case Transport::poll:
-      return "poll";
-  }
-  return "?";
-}
-
 std::optional<Transport> parse_transport(std::string_view name) {
-  if (name == "websocket") return Transport::websocket;
+  if (name == "ws") return Transport::websocket;
   for (const Transport transport : all_transports()) {
     if (name == to_string(transport)) return transport;
   }
@@ -41,7 +27,7 @@ std::vector<Transport> parse_transports(std::string_view names) {
     const auto transport = parse_transport(name);
     if (!transport) {
       throw std::invalid_argument("unknown transport '" + std::string(name) +
-                                  "' (known: ws, sse, longpoll, poll)");
+                                  "' (known: websocket or ws, sse, longpoll, poll)");
     }
     if (std::find(out.begin(), out.end(), *transport) != out.end())
       throw std::invalid_argument("transport '" + std::string(name) + "' named twice");

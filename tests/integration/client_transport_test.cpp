@@ -92,7 +92,12 @@ TEST_P(ClientOver, EveryTransportDeliversInOrderAcrossACrashAndARestart) {
     SCOPED_TRACE("subscriber " + std::to_string(i));
     const Subscriber& s = *subscribers[i];
     EXPECT_EQ(s.transport(), GetParam());
-    EXPECT_GE(s.disconnects.size(), 2u) << "did not see both the crash and the restart";
+    // A stream breaks at the crash and ends at the drain. A poller may notice neither: between
+    // two polls there is nothing to break, and its channel retries an idle kept connection.
+    const bool streams = GetParam() == Transport::websocket || GetParam() == Transport::sse;
+    if (streams) {
+      EXPECT_GE(s.disconnects.size(), 2u) << "did not see the crash and the restart";
+    }
     EXPECT_TRUE(s.log.problems().empty()) << s.log.problems_text();
     for (const std::string& room : rooms)
       EXPECT_TRUE(s.log.delivered(room, publisher.expected(room)));
@@ -146,7 +151,7 @@ INSTANTIATE_TEST_SUITE_P(Each, ClientOver,
 TEST(ClientFallback, WithoutWebSocketTheDefaultClientMovesToSseAndGetsEverything) {
   constexpr int kMessages = 200;
   const std::vector<std::string> rooms = {"fb-a", "fb-b"};
-  ServerProcess server({"--transports", "sse"});
+  ServerProcess server({"--transports", "sse,longpoll,poll"});
   server.start();
   Api api(server);
   std::vector<std::vector<std::uint64_t>> expected(rooms.size());
