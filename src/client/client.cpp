@@ -10,6 +10,7 @@
 #include <list>
 #include <stdexcept>
 
+#include "client/json_finite.hpp"
 #include "client/link.hpp"
 #include "client/resume.hpp"
 #include "client/server_wait.hpp"
@@ -224,6 +225,9 @@ class Client::Impl final : public std::enable_shared_from_this<Impl>, public Lin
     json::error_code ec;
     const json::value data = json::parse(data_json, ec);
     if (ec) throw std::invalid_argument("publish data is not JSON: " + ec.message());
+    if (!finite_numbers(data))
+      throw std::invalid_argument(
+          "publish data has a number out of range (it would be sent as Infinity)");
     if (id.empty()) id = make_id();
     // Re-serialised: compact, so a raw newline can never split the frame on the server's side.
     unsent_.push_back({++last_serial_, std::string(room), id,

@@ -132,10 +132,11 @@ class Client {
   // on_other_frame. Only while connected (else nothing is sent): a list is worth having only
   // together with the diffs that follow it, so ask again after each `joined` of the room.
   void query_presence(std::string_view room);
-  // `data_json` must be JSON (throws std::invalid_argument otherwise). An empty `id` is replaced
-  // by a random one; the id is returned. Publishes go out in call order, paced to the rate and
-  // burst the server announced in `welcome`; rate_limited and unavailable are retried until
-  // acked. `on_ack` gets the ack or any other error, never from inside publish().
+  // `data_json` must be JSON whose numbers fit a double (throws std::invalid_argument
+  // otherwise). An empty `id` is replaced by a random one; the id is returned. Publishes go out
+  // in call order, paced to the rate and burst the server announced in `welcome`; rate_limited
+  // and unavailable are retried until acked. `on_ack` gets the ack or any other error, never from
+  // inside publish().
   std::string publish(std::string_view room, std::string_view data_json, std::string id = {},
                       AckHandler on_ack = {});
 

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "client/json_finite.hpp"
+
 namespace herald::client {
 namespace {
 
@@ -21,7 +23,7 @@ bool frames_of(const json::object& obj, std::string_view key, std::vector<std::s
   const json::array* array = value->if_array();
   if (!array) return false;
   for (const json::value& frame : *array) {
-    if (!frame.is_object()) return false;
+    if (!frame.is_object() || !finite_numbers(frame)) return false;
     out.push_back(json::serialize(frame));
   }
   return true;

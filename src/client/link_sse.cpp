@@ -1,6 +1,8 @@
 // The Server-Sent Events transport: GET /sse streams the server's frames down, one event each;
 // POST /send?session=ID carries the client's frames up.
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

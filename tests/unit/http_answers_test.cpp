@@ -45,6 +45,8 @@ TEST(PollAnswer, MalformedBodiesAreRefused) {
     EXPECT_FALSE(parse_poll_answer(body)) << body;
   }
   EXPECT_TRUE(parse_poll_answer("{}"));
+  // 1e1000 reads as infinity, which would be handed on as `Infinity`: not JSON.
+  EXPECT_FALSE(parse_poll_answer(R"({"messages":[{"op":"msg","data":[1e1000]}]})"));
 }
 
 TEST(SendAnswer, FramesInOrder) {
