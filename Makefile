@@ -25,12 +25,14 @@ test: setup
 
 fuzz: setup
 	@cmake -S . -B $(FUZZING) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DHERALD_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol fuzz_client_answers
-	@mkdir -p $(FUZZING)/corpus $(FUZZING)/corpus_client
+	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol fuzz_bench_wire fuzz_client_answers
+	@mkdir -p $(FUZZING)/corpus $(FUZZING)/corpus-bench $(FUZZING)/corpus-client
 	$(FUZZING)/tests/fuzz/fuzz_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(FUZZING)/corpus tests/fuzz/corpus
+	$(FUZZING)/tests/fuzz/fuzz_bench_wire -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(FUZZING)/corpus-bench tests/fuzz/corpus-bench
 	$(FUZZING)/tests/fuzz/fuzz_client_answers -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    $(FUZZING)/corpus_client tests/fuzz/corpus_client
+	    $(FUZZING)/corpus-client tests/fuzz/corpus-client
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -5,9 +5,15 @@
 #include <string>
 
 #include "bench/presence_worker.hpp"
+#include "bench/publisher_worker.hpp"
+#include "bench/scenario_fanout.hpp"
+#include "bench/scenario_idle.hpp"
+#include "bench/scenario_max.hpp"
 #include "bench/scenario_presence.hpp"
+#include "bench/scenario_publish.hpp"
 #include "bench/scenario_storm.hpp"
 #include "bench/storm_worker.hpp"
+#include "bench/subscriber_worker.hpp"
 #include "commands.hpp"
 
 namespace herald::tools {
@@ -63,6 +69,98 @@ void add_presence(CLI::App& bench) {
   presence->callback([options] { bench::run_presence(*options); });
 }
 
+// Which server a scenario measures: its own herald serve by default, or one already running.
+void add_server_choice(CLI::App& scenario, bench::ServerChoice& choice) {
+  const std::map<std::string, bench::Target> targets = {{"herald", bench::Target::herald},
+                                                        {"nchan", bench::Target::nchan}};
+  scenario.add_option("--target", choice.target, "The protocol spoken: herald or nchan")
+      ->transform(CLI::CheckedTransformer(targets))
+      ->capture_default_str();
+  scenario.add_option("--server", choice.address,
+                      "IPV4:PORT of a running server to measure instead of starting herald serve");
+  scenario.add_option("--server-pid", choice.pid,
+                      "With --server: the process serving the connections (nginx's worker)");
+  scenario
+      .add_option("--server-arg", choice.server_args,
+                  "Flag for the herald serve the bench starts, repeatable")
+      ->capture_default_str();
+  scenario.add_option("--api-key", choice.api_key, "Herald's server API key, for publishing")
+      ->capture_default_str();
+}
+
+void add_idle(CLI::App& bench) {
+  auto options = std::make_shared<bench::IdleOptions>();
+  options->server.server_args = {"--admission-rate=0"};
+  CLI::App* idle = bench.add_subcommand(
+      "idle", "Idle memory: connections joined to rooms; server RSS and kernel memory per one");
+  add_server_choice(*idle, options->server);
+  add_positive(*idle, "--connections", options->connections, "WebSocket connections");
+  add_positive(*idle, "--rooms", options->rooms, "Rooms they join, one each");
+  add_positive(*idle, "--workers", options->workers, "Client processes they are spread over");
+  add_positive(*idle, "--open-rate", options->open_rate, "Connections opened per second");
+  add_positive(*idle, "--settle", options->settle, "Seconds after the last join, before measuring");
+  add_positive(*idle, "--timeout", options->timeout, "Seconds allowed for every join");
+  idle->add_option("--out", options->out, "JSON result; the SVG chart is written beside it")
+      ->capture_default_str();
+  idle->callback([options] { bench::run_idle(*options); });
+}
+
+void add_fanout_options(CLI::App& scenario, bench::FanoutOptions& options) {
+  add_server_choice(scenario, options.server);
+  add_positive(scenario, "--subscribers", options.subscribers, "WebSocket subscribers");
+  add_positive(scenario, "--rooms", options.rooms, "Rooms they join, one each");
+  add_positive(scenario, "--workers", options.workers, "Client processes they are spread over");
+  add_positive(scenario, "--rate", options.rate, "Messages published per second, all rooms");
+  add_positive(scenario, "--duration", options.duration, "Seconds of publishing");
+  add_positive(scenario, "--payload", options.payload_bytes, "Bytes of each message's data");
+  add_positive(scenario, "--publish-connections", options.publish_connections,
+               "HTTP connections of the publisher");
+  add_positive(scenario, "--open-rate", options.open_rate, "Connections opened per second");
+  add_positive(scenario, "--timeout", options.timeout, "Seconds allowed for every join");
+  scenario.add_option("--out", options.out, "JSON result; the SVG chart is written beside it")
+      ->capture_default_str();
+}
+
+void add_fanout(CLI::App& bench) {
+  auto options = std::make_shared<bench::FanoutOptions>();
+  options->server.server_args = {"--admission-rate=0"};
+  CLI::App* fanout = bench.add_subcommand(
+      "fanout", "Fan-out: subscribers in rooms, a publisher at a fixed rate; loss, latency, CPU");
+  add_fanout_options(*fanout, *options);
+  fanout->callback([options] { bench::run_fanout(*options); });
+}
+
+void add_max(CLI::App& bench) {
+  auto options = std::make_shared<bench::MaxOptions>();
+  options->fanout.server.server_args = {"--admission-rate=0"};
+  options->fanout.duration = std::chrono::seconds(10);
+  options->fanout.out = "bench/results/max.json";
+  CLI::App* max = bench.add_subcommand(
+      "max", "Fan-out at a rising rate: the highest deliveries/s without loss and within p99");
+  add_fanout_options(*max, options->fanout);
+  add_positive(*max, "--factor", options->factor, "Each step's rate over the one before");
+  add_positive(*max, "--steps", options->steps, "Steps at the most");
+  add_positive(*max, "--p99-limit", options->p99_limit_ms,
+               "Milliseconds a step's p99 must stay under");
+  max->callback([options] { bench::run_max(*options); });
+}
+
+void add_publish(CLI::App& bench) {
+  auto options = std::make_shared<bench::PublishOptions>();
+  options->server.server_args = {"--admission-rate=0"};
+  CLI::App* publish = bench.add_subcommand(
+      "publish", "Durable publishes: as many as acknowledged, each after its commit; ack latency");
+  add_server_choice(*publish, options->server);
+  add_positive(*publish, "--connections", options->connections,
+               "HTTP connections, one publish in flight on each");
+  add_positive(*publish, "--rooms", options->rooms, "Rooms published into");
+  add_positive(*publish, "--duration", options->duration, "Seconds of publishing");
+  add_positive(*publish, "--payload", options->payload_bytes, "Bytes of each message's data");
+  publish->add_option("--out", options->out, "JSON result; the SVG chart is written beside it")
+      ->capture_default_str();
+  publish->callback([options] { bench::run_publish(*options); });
+}
+
 // The bench starts copies of itself as `herald bench-worker SCENARIO JSON`.
 void add_worker(CLI::App& app) {
   auto scenario = std::make_shared<std::string>();
@@ -71,10 +169,18 @@ void add_worker(CLI::App& app) {
   worker->group("");  // hidden: only the bench starts it
   worker->add_option("scenario", *scenario)
       ->required()
-      ->check(CLI::IsMember({"storm", "presence"}));
+      ->check(CLI::IsMember({"storm", "presence", "subscribers", "publisher"}));
   worker->add_option("config", *config, "JSON")->required();
   worker->callback([scenario, config] {
     const boost::json::value options = boost::json::parse(*config);
+    if (*scenario == "subscribers") {
+      return bench::run_subscriber_worker(
+          boost::json::value_to<bench::SubscriberWorkerOptions>(options));
+    }
+    if (*scenario == "publisher") {
+      return bench::run_publisher_worker(
+          boost::json::value_to<bench::PublisherWorkerOptions>(options));
+    }
     if (*scenario == "presence") {
       return bench::run_presence_worker(
           boost::json::value_to<bench::PresenceWorkerOptions>(options));
@@ -90,6 +196,10 @@ void add_bench_command(CLI::App& app) {
   bench->require_subcommand(1);
   add_storm(*bench);
   add_presence(*bench);
+  add_idle(*bench);
+  add_fanout(*bench);
+  add_max(*bench);
+  add_publish(*bench);
   add_worker(app);
 }
 

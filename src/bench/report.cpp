@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -53,6 +54,14 @@ void write_result(const std::filesystem::path& out, boost::json::object result,
   result["server_args"] = boost::json::value_from(server_args);
   result["machine"] = machine_description();
   write_text_file(out, boost::json::serialize(result) + "\n");
+}
+
+void write_result_and_chart(const std::filesystem::path& out, boost::json::object result,
+                            const std::vector<std::string>& server_args,
+                            std::string_view chart_suffix, std::string_view chart) {
+  write_result(out, std::move(result), server_args);
+  write_text_file(beside(out, chart_suffix), chart);
+  std::cout << "wrote " << out.string() << " and its chart beside it\n";
 }
 
 std::filesystem::path beside(const std::filesystem::path& out, std::string_view suffix) {

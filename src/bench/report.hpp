@@ -20,6 +20,11 @@ void write_text_file(const std::filesystem::path& path, std::string_view text);
 void write_result(const std::filesystem::path& out, boost::json::object result,
                   const std::vector<std::string>& server_args);
 
+// write_result, then the SVG `chart` beside it (beside(out, chart_suffix)); says so on stdout.
+void write_result_and_chart(const std::filesystem::path& out, boost::json::object result,
+                            const std::vector<std::string>& server_args,
+                            std::string_view chart_suffix, std::string_view chart);
+
 // A file next to the result `out`: beside("r/storm.json", "-attempts.svg") is r/storm-attempts.svg.
 std::filesystem::path beside(const std::filesystem::path& out, std::string_view suffix);
 

@@ -10,6 +10,11 @@ WorkerLoop::WorkerLoop(boost::asio::io_context& io, std::chrono::milliseconds de
 }
 
 void WorkerLoop::run(Report progress, Report result) {
+  start(std::move(progress), std::move(result));
+  io_.run();
+}
+
+void WorkerLoop::start(Report progress, Report result) {
   progress_ = std::move(progress);
   result_ = std::move(result);
   channel_.on_finish([this] { finish(); });
@@ -17,7 +22,6 @@ void WorkerLoop::run(Report progress, Report result) {
     if (!ec) finish();
   });
   report_progress();
-  io_.run();
 }
 
 void WorkerLoop::finish() {

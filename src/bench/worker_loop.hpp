@@ -21,6 +21,8 @@ class WorkerLoop {
 
   // Runs the io_context until finish(), sending progress() as {"type":"progress",…}.
   void run(Report progress, Report result);
+  // The same, for a worker that runs the io_context itself (see EpollLoop).
+  void start(Report progress, Report result);
   // Sends result() as {"type":"result",…}, once, and stops the io_context.
   void finish();
 

@@ -198,6 +198,15 @@ std::string encode_error(const ErrorFrame& error) {
   return out;
 }
 
+void append_frame_array(std::string& out, const std::vector<Frame>& frames) {
+  out += '[';
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (i > 0) out += ',';
+    out += *frames[i];
+  }
+  out += ']';
+}
+
 std::string_view op_of(std::string_view frame) {
   constexpr std::string_view kPrefix = R"({"op":")";
   if (!frame.starts_with(kPrefix)) return {};

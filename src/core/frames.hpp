@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/limits.hpp"
 #include "core/message.hpp"
@@ -47,6 +48,9 @@ struct ErrorFrame {
   long retry_after_ms = -1;    // set for rate_limited
 };
 std::string encode_error(const ErrorFrame& error);
+
+// `[frame,frame,…]`: frames gathered into one JSON answer (a poll's, POST /send's).
+void append_frame_array(std::string& out, const std::vector<Frame>& frames);
 
 // The op of a frame an edge encoded (they all start with it); empty for anything else.
 std::string_view op_of(std::string_view frame);

@@ -50,12 +50,9 @@ std::optional<std::string> session_param(const HttpRequest& request) {
 }
 
 std::string replies_body(const std::vector<Frame>& frames) {
-  std::string body = R"({"frames":[)";
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    if (i > 0) body += ',';
-    body += *frames[i];
-  }
-  body += "]}";
+  std::string body = R"({"frames":)";
+  append_frame_array(body, frames);
+  body += '}';
   return body;
 }
 

@@ -14,23 +14,6 @@ namespace {
 // A poll that does not wait still waits for its rooms' history, but no longer than this.
 constexpr auto kCatchUpLimit = std::chrono::seconds(10);
 
-std::string join_frame(const StreamRequest::Room& room) {
-  std::string frame = R"({"op":"join","room":)";
-  append_json_string(frame, room.name);
-  if (room.since) frame += R"(,"since":)" + std::to_string(*room.since);
-  frame += '}';
-  return frame;
-}
-
-void append_frames(std::string& out, const std::vector<Frame>& frames) {
-  out += '[';
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    if (i > 0) out += ',';
-    out += *frames[i];
-  }
-  out += ']';
-}
-
 }  // namespace
 
 PollSession::PollSession(TransportContext& context, const HttpRequest& request,
@@ -121,9 +104,9 @@ HttpResponse PollSession::response() const {
     return unchanged;
   }
   std::string body = R"({"messages":)";
-  append_frames(body, messages_);
+  append_frame_array(body, messages_);
   body += R"(,"events":)";
-  append_frames(body, events_);
+  append_frame_array(body, events_);
   body += R"(,"cursor":)";
   append_json_string(body, cursor);
   body += '}';

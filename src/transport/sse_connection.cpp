@@ -44,14 +44,6 @@ std::string event_head(const Cursor& cursor, std::string_view op) {
   return head;
 }
 
-std::string join_frame(const StreamRequest::Room& room) {
-  std::string frame = R"({"op":"join","room":)";
-  append_json_string(frame, room.name);
-  if (room.since) frame += R"(,"since":)" + std::to_string(*room.since);
-  frame += '}';
-  return frame;
-}
-
 }  // namespace
 
 SseConnection::SseConnection(beast::tcp_stream stream, TransportContext& context)

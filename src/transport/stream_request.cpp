@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 #include <charconv>
 
+#include "core/json_text.hpp"
 #include "core/protocol.hpp"
 
 namespace herald {
@@ -84,6 +85,14 @@ std::optional<std::chrono::seconds> wait_of(const Query& query) {
 }
 
 }  // namespace
+
+std::string join_frame(const StreamRequest::Room& room) {
+  std::string frame = R"({"op":"join","room":)";
+  append_json_string(frame, room.name);
+  if (room.since) frame += R"(,"since":)" + std::to_string(*room.since);
+  frame += '}';
+  return frame;
+}
 
 std::variant<StreamRequest, StreamRequestError> parse_stream_request(const HttpRequest& request,
                                                                      const Limits& limits) {

@@ -23,6 +23,9 @@ struct StreamRequest {
   std::vector<Room> rooms;
 };
 
+// The client frame that joins `room` where the request's cursor stands.
+std::string join_frame(const StreamRequest::Room& room);
+
 struct StreamRequestError {
   ProtocolError code;  // bad_frame, bad_room, bad_cursor, too_many_rooms
   std::string reason;

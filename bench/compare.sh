@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Herald beside Nchan in the same run. Both servers are pinned to one CPU (Herald with one event
+# loop, nginx with one worker), the load generator to the other; the same scenarios run against
+# each, the results go to bench/results/compare/, and one table of ratios is printed.
+#
+#   bench/compare.sh            # after `make build`; needs nginx, libnginx-mod-nchan, jq
+#
+# Environment: HERALD (the binary), SERVER_CPU and LOAD_CPU (default 0 and 1), OUT (results
+# directory), CONNECTIONS (idle, default 15000), DURATION (seconds of publishing, default 15).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HERALD=${HERALD:-build/release/herald}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+OUT=${OUT:-bench/results/compare}
+CONNECTIONS=${CONNECTIONS:-15000}
+DURATION=${DURATION:-15}
+HERALD_PORT=${HERALD_PORT:-18480}
+NCHAN_PORT=${NCHAN_PORT:-18481}
+API_KEY=herald-bench
+
+for tool in "$HERALD" nginx jq taskset curl; do
+  command -v "$tool" >/dev/null || { echo "compare: $tool is missing (make build; scripts/setup)" >&2; exit 1; }
+done
+[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || { echo "compare: libnginx-mod-nchan is missing" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/herald-compare-XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_http() {  # URL: until it answers, for up to 20 s
+  for _ in $(seq 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "compare: nothing answers $1" >&2; exit 1
+}
+
+start_herald() {
+  mkdir -p "$work/herald"
+  taskset -c "$SERVER_CPU" "$HERALD" serve --listen "127.0.0.1:$HERALD_PORT" --data "$work/herald" \
+    --threads 1 --admission-rate 0 --api-key "$API_KEY" --log-level warn >"$work/herald.log" 2>&1 &
+  herald_pid=$!
+  pids+=("$herald_pid")
+  wait_http "http://127.0.0.1:$HERALD_PORT/healthz"
+}
+
+start_nchan() {
+  mkdir -p "$work/nginx/tmp"
+  sed "s/@PORT@/$NCHAN_PORT/" bench/peers/nchan.conf >"$work/nginx/nchan.conf"
+  taskset -c "$SERVER_CPU" nginx -p "$work/nginx" -c nchan.conf -e error.log &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$NCHAN_PORT/"
+  nchan_pid=$(pgrep -P "$!" | head -1)  # the worker serves the connections
+}
+
+bench() {  # SCENARIO TARGET NAME ARGS…: one run on the load generator's CPU
+  local scenario=$1 target=$2 name=$3
+  shift 3
+  local port=$HERALD_PORT pid=$herald_pid
+  [ "$target" = nchan ] && port=$NCHAN_PORT pid=$nchan_pid
+  echo "== $name: $target"
+  taskset -c "$LOAD_CPU" "$HERALD" bench "$scenario" --target "$target" --api-key "$API_KEY" \
+    --server "127.0.0.1:$port" --server-pid "$pid" --out "$OUT/$name-$target.json" "$@"
+}
+
+both() {  # SCENARIO NAME ARGS…
+  local scenario=$1 name=$2
+  shift 2
+  bench "$scenario" herald "$name" "$@"
+  bench "$scenario" nchan "$name" "$@"
+}
+
+start_herald
+start_nchan
+# Idle first, while both servers are fresh.
+both idle idle --connections "$CONNECTIONS" --rooms 100
+both fanout fanout --subscribers 10000 --rooms 10 --rate 50 --duration "$DURATION"
+both fanout small-rooms --subscribers 10000 --rooms 5000 --rate 5000 --duration "$DURATION" \
+  --publish-connections 256
+both max max --subscribers 10000 --rooms 10 --rate 20 --factor 1.5 --steps 7 --duration 8
+
+value() {  # NAME TARGET JQ-PATH
+  jq -r "$3" "$OUT/$1-$2.json"
+}
+
+row() {  # LABEL NAME JQ-PATH: Herald, Nchan and Herald / Nchan
+  local h n
+  h=$(value "$2" herald "$3")
+  n=$(value "$2" nchan "$3")
+  awk -v l="$1" -v h="$h" -v n="$n" \
+    'BEGIN { printf "%-56s %14.2f %14.2f %10s\n", l, h, n, (n != 0 ? sprintf("%.2f", h / n) : "-") }'
+}
+
+{
+  printf "%-56s %14s %14s %10s\n" "" herald nchan "h/n"
+  row "idle: server RSS bytes / connection" idle .rss_bytes_per_connection
+  for name in fanout small-rooms; do
+    row "$name: deliveries / s" "$name" .deliveries_per_s
+    row "$name: server CPU us / delivery" "$name" .server_cpu_us_per_delivery
+    row "$name: latency p50 ms" "$name" .latency_ms.p50
+    row "$name: latency p99 ms" "$name" .latency_ms.p99
+    row "$name: latency max ms" "$name" .latency_ms.max
+    row "$name: lost" "$name" .lost
+    row "$name: duplicates + out of order" "$name" '.duplicates + .out_of_order'
+    row "$name: tool CPU s" "$name" .tool_cpu_s
+  done
+  row "max: highest deliveries / s (p99 < 100 ms, no loss)" max .highest_deliveries_per_s
+} | tee "$OUT/table.txt"
