@@ -4,6 +4,7 @@ RELEASE := build/release
 TESTING := build/test
 FUZZING := build/fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_protocol fuzz_bench_wire fuzz_ws_frame_reader fuzz_client_answers
 
 .PHONY: setup build run test fuzz format tidy clean
 
@@ -25,14 +26,14 @@ test: setup
 
 fuzz: setup
 	@cmake -S . -B $(FUZZING) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DHERALD_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZING) -j $(JOBS) --target fuzz_protocol fuzz_bench_wire fuzz_ws_frame_reader
-	@mkdir -p $(FUZZING)/corpus $(FUZZING)/corpus-bench $(FUZZING)/corpus-ws
-	$(FUZZING)/tests/fuzz/fuzz_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    $(FUZZING)/corpus tests/fuzz/corpus
-	$(FUZZING)/tests/fuzz/fuzz_bench_wire -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    $(FUZZING)/corpus-bench tests/fuzz/corpus-bench
-	$(FUZZING)/tests/fuzz/fuzz_ws_frame_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    $(FUZZING)/corpus-ws
+	@cmake --build $(FUZZING) -j $(JOBS) --target $(FUZZ_TARGETS)
+	@for target in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZING)/corpus/$$target; \
+	  seeds=tests/fuzz/seeds/$$target; [ -d $$seeds ] || seeds=; \
+	  echo "fuzz: $$target for $(FUZZ_SECONDS) s"; \
+	  $(FUZZING)/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	      $(FUZZING)/corpus/$$target $$seeds || exit 1; \
+	done
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

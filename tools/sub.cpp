@@ -20,11 +20,22 @@ struct SubOptions {
   Seq since = 0;
   CLI::Option* since_option = nullptr;  // set: resume from `since`; unset: live only
   std::size_t count = 0;                // 0: until interrupted
+  std::string transport;                // one transport, no fallback
+  std::string transports;               // the fallback order
 };
 
-void report_state(client::State state, std::string_view reason) {
+// --transport pins one; --transports orders several; neither: all, in the documented order.
+std::vector<client::Transport> chosen_transports(const SubOptions& options) {
+  if (!options.transport.empty()) return client::parse_transports(options.transport);
+  if (!options.transports.empty()) return client::parse_transports(options.transports);
+  return client::all_transports();
+}
+
+void report_state(const client::Client& client, client::State state, std::string_view reason) {
   if (state == client::State::connected) {
-    std::cerr << "herald sub: connected (session " << reason << ")\n";
+    std::cerr << "herald sub: connected over " << client::to_string(client.transport());
+    if (!reason.empty()) std::cerr << " (session " << reason << ")";
+    std::cerr << '\n';
   } else {
     std::cerr << "herald sub: disconnected: " << reason << '\n';
   }
@@ -38,7 +49,7 @@ void report_joined(std::string_view room, Seq head, bool recovered, Seq from) {
 
 void run_sub(const SubOptions& options) {
   boost::asio::io_context io;
-  client::Client client(io, {.url = options.url});
+  client::Client client(io, {.url = options.url, .transports = chosen_transports(options)});
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   int exit_code = 0;
   const auto finish = [&](int code) {
@@ -53,7 +64,9 @@ void run_sub(const SubOptions& options) {
     if (options.count > 0 && ++delivered == options.count) finish(0);
   });
   client.on_joined(report_joined);
-  client.on_state(report_state);
+  client.on_state([&client](client::State state, std::string_view reason) {
+    report_state(client, state, reason);
+  });
   // sub sends only joins: any error means it cannot do what it was asked.
   client.on_error([&](const client::ServerError& error) {
     std::cerr << "herald sub: " << error.frame << '\n';
@@ -78,7 +91,16 @@ void add_sub_command(CLI::App& app) {
   auto options = std::make_shared<SubOptions>();
   CLI::App* sub = app.add_subcommand("sub", "Print every message of ROOMs, one JSON line each");
   sub->add_option("rooms", options->rooms, "Rooms to join")->required();
-  sub->add_option("--url", options->url, "Server WebSocket URL")->capture_default_str();
+  sub->add_option("--url", options->url,
+                  "Server URL (ws://HOST:PORT/ws or http://HOST:PORT; every transport uses it)")
+      ->capture_default_str();
+  auto* transport = sub->add_option(
+      "--transport", options->transport,
+      "Use only this transport: websocket (or ws), sse, longpoll or poll (short-poll)");
+  sub->add_option("--transports", options->transports,
+                  "Transports to try in this order, falling back when one cannot be set up "
+                  "(default: websocket,sse,longpoll,poll)")
+      ->excludes(transport);
   options->since_option =
       sub->add_option("--since", options->since, "Start after this seq (0: all retained)");
   sub->add_option("--count", options->count, "Exit after this many messages");

@@ -56,7 +56,8 @@ class PresenceWorker {
         io_, client::ClientOptions{.url = options_.url,
                                    .name = "herald-bench/1",
                                    .user = presence_user(number),
-                                   .local_address = source_for(options_.sources, index)});
+                                   .local_address = source_for(options_.sources, index),
+                                   .transports = {client::Transport::websocket}});
     client::Client& client = *session.client;
     client.on_joined(
         [this, &session](std::string_view room, Seq, bool, Seq) { on_joined(session, room); });

@@ -1,59 +1,30 @@
 #include "client/client.hpp"
 
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
-#include <deque>
 #include <list>
 #include <stdexcept>
 
+#include "client/json_finite.hpp"
+#include "client/link.hpp"
 #include "client/resume.hpp"
 #include "client/server_wait.hpp"
+#include "core/cursor.hpp"
 #include "core/json_text.hpp"
 
 namespace herald::client {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
 namespace json = boost::json;
-using tcp = asio::ip::tcp;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
-
-// The source port is picked at connect time, per destination, rather than reserved for good by
-// bind(): with it one local address can hold as many connections as there are ephemeral ports.
-using bind_address_no_port =
-    asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
-
-// One connection attempt: everything that dies with the socket. Handlers hold it by shared_ptr,
-// so a stale handler can still look at it after the client has moved on to a new one.
-struct Link {
-  explicit Link(asio::io_context& io) : resolver(io), ws(io) {}
-
-  tcp::resolver resolver;
-  websocket::stream<beast::tcp_stream> ws;
-  std::unique_ptr<websocket::response_type> upgrade;  // only during the handshake
-  beast::flat_buffer inbox;                           // released after every message
-  std::deque<std::string> outbox;                     // front() is being written
-  bool writing = false;
-  bool open = false;  // handshake done
-  bool welcomed = false;
-  bool closing = false;                // close gracefully once the write in flight completes
-  std::optional<milliseconds> goaway;  // the server is going away: reconnect no sooner than this
-};
-using LinkPtr = std::shared_ptr<Link>;
+using error_code = boost::system::error_code;
 
 // A publish not acked yet, kept to be resent on every new connection until it is.
 struct Pending {
@@ -133,11 +104,7 @@ bool bool_field(const json::object& obj, std::string_view key, bool fallback) {
   return value && value->is_bool() ? value->get_bool() : fallback;
 }
 
-// A draining or full server answers the upgrade with 503 and Retry-After: honour it.
-milliseconds retry_after(const websocket::response_type& response) {
-  return retry_after_delay(response[http::field::retry_after]);
-}
-
+// The WebSocket's first frame: who this is.
 std::string encode_hello(std::string_view name, std::string_view user) {
   std::string out = R"({"op":"hello","client":)";
   append_json_string(out, name);
@@ -178,69 +145,15 @@ std::string encode_publish(std::string_view room, std::string_view data, std::st
   return out;
 }
 
-std::string describe_read_failure(const websocket::stream<beast::tcp_stream>& ws,
-                                  beast::error_code ec) {
-  if (ec != websocket::error::closed) return "read: " + ec.message();
-  const websocket::close_reason& reason = ws.reason();
-  std::string out = "closed by the server: " + std::to_string(reason.code);
-  if (!reason.reason.empty()) out += " " + std::string(reason.reason.data(), reason.reason.size());
-  return out;
-}
-
-// Sends the close frame once no write is in flight; the link lives on in the handler.
-void close_gracefully(const LinkPtr& link) {
-  link->ws.async_close(websocket::close_code::normal, [link](beast::error_code ec) {
-    spdlog::debug("herald client: closed ({})", ec ? ec.message() : "clean");
-  });
-}
-
 }  // namespace
 
-WsUrl parse_ws_url(std::string_view url) {
-  constexpr std::string_view kScheme = "ws://";
-  const auto invalid = [&](std::string_view why) {
-    return std::invalid_argument("bad url '" + std::string(url) + "': " + std::string(why));
-  };
-  if (!url.starts_with(kScheme)) throw invalid("only ws:// is supported");
-  std::string_view rest = url.substr(kScheme.size());
-  const auto slash = rest.find('/');
-  WsUrl out;
-  out.authority = std::string(rest.substr(0, slash));
-  out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-
-  std::string_view host = out.authority;
-  std::string_view port;
-  if (host.starts_with('[')) {  // [IPv6]:port
-    const auto close = host.find(']');
-    if (close == std::string_view::npos) throw invalid("unclosed '['");
-    const std::string_view after = host.substr(close + 1);
-    host = host.substr(1, close - 1);
-    if (!after.empty()) {
-      if (after.front() != ':') throw invalid("junk after ']'");
-      port = after.substr(1);
-      if (port.empty()) throw invalid("empty port");
-    }
-  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
-    port = host.substr(colon + 1);
-    host = host.substr(0, colon);
-    if (port.empty()) throw invalid("empty port");
-  }
-  if (host.empty()) throw invalid("no host");
-  if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    throw invalid("port is not a number");
-  }
-  out.host = std::string(host);
-  out.port = port.empty() ? "80" : std::string(port);
-  return out;
-}
-
-class Client::Impl : public std::enable_shared_from_this<Impl> {
+class Client::Impl final : public std::enable_shared_from_this<Impl>, public LinkOwner {
  public:
   Impl(asio::io_context& io, ClientOptions options)
       : io_(io),
         options_(std::move(options)),
-        url_(parse_ws_url(options_.url)),
-        local_address_(parse_local_address(options_.local_address)),
+        settings_(std::make_shared<const LinkSettings>(link_settings(options_))),
+        transports_(options_.transports.empty() ? all_transports() : options_.transports),
         pump_timer_(io),
         heartbeat_timer_(io),
         backoff_(options_.backoff),
@@ -257,6 +170,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   void start() {
     if (running_) return;
     running_ = true;
+    transport_ = 0;
     connect();
   }
 
@@ -267,7 +181,8 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     heartbeat_timer_.cancel();
     cancel_pump();
     rooms_.on_disconnected();
-    if (LinkPtr link = std::exchange(link_, nullptr)) close_link(link);
+    welcomed_ = false;
+    if (LinkPtr link = std::exchange(link_, nullptr)) link->stop(true);
     cancel_pending();
     notify(State::disconnected, "stopped");
   }
@@ -284,22 +199,23 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     stop();
   }
 
-  bool connected() const { return running_ && welcomed(); }
+  bool connected() const { return running_ && welcomed_; }
+  Transport transport() const { return transports_[transport_]; }
 
   void join(std::string_view room, std::optional<Seq> since) {
     if (rooms_.contains(room)) return;
     rooms_.want(room, since);
-    if (welcomed()) send(link_, encode_join(room, since));
+    if (in_session()) send(encode_join(room, since));
   }
 
   void leave(std::string_view room) {
     if (!rooms_.contains(room)) return;
     rooms_.leave(room);
-    if (welcomed()) send_leave(link_, room);
+    if (in_session()) send_leave(room);
   }
 
   void query_presence(std::string_view room) {
-    if (welcomed()) send(link_, encode_room_op("presence", room));
+    if (welcomed_) send(encode_room_op("presence", room));
   }
 
   std::string publish(std::string_view room, std::string_view data_json, std::string id,
@@ -307,6 +223,9 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     json::error_code ec;
     const json::value data = json::parse(data_json, ec);
     if (ec) throw std::invalid_argument("publish data is not JSON: " + ec.message());
+    if (!finite_numbers(data))
+      throw std::invalid_argument(
+          "publish data has a number out of range (it would be sent as Infinity)");
     if (id.empty()) id = make_id();
     // Re-serialised: compact, so a raw newline can never split the frame on the server's side.
     unsent_.push_back({++last_serial_, std::string(room), id,
@@ -315,201 +234,124 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     return id;
   }
 
- private:
-  bool current(const LinkPtr& link) const { return running_ && link == link_; }
-  bool welcomed() const { return link_ && link_->welcomed; }
+  // ---- LinkOwner: what the current link reports ----
 
-  void notify(State state, std::string_view reason) {
-    if (on_state) on_state(state, reason);
+  StreamQuery stream_query() const override {
+    StreamQuery query{rooms_.rooms(), {}};
+    Cursor cursor;
+    for (const std::string& room : query.rooms) {
+      if (const auto since = rooms_.since_for(room)) cursor.emplace_back(room, *since);
+    }
+    query.cursor = encode_cursor(cursor);
+    return query;
   }
 
-  // ---- connecting ----
+  void link_frame(std::string_view frame) override { handle_frame(frame); }
+  void link_ready() override { established({}, nullptr); }
+  void link_failed(LinkFailure failure) override { fail(std::move(failure)); }
+
+ private:
+  static LinkSettings link_settings(const ClientOptions& options) {
+    return {.server = parse_server_url(options.url),
+            .local_address = parse_local_address(options.local_address),
+            .hello = encode_hello(options.name, options.user),
+            .connect_timeout = options.connect_timeout,
+            .idle_timeout = options.idle_timeout,
+            .poll_wait = options.poll_wait,
+            .poll_interval = options.poll_interval};
+  }
 
   static std::optional<asio::ip::address> parse_local_address(const std::string& text) {
     if (text.empty()) return std::nullopt;
     return asio::ip::make_address(text);
   }
 
+  bool current(const LinkPtr& link) const { return running_ && link && link == link_; }
+  // Joins, leaves and heartbeats go over the link now (polling names its rooms in each poll).
+  bool in_session() const { return welcomed_ && link_->has_session(); }
+
+  void notify(State state, std::string_view reason) {
+    if (on_state) on_state(state, reason);
+  }
+
+  void send(std::string frame) { link_->send(std::move(frame)); }
+
+  // ---- connecting, failing, falling back ----
+
   void connect() {
-    auto link = std::make_shared<Link>(io_);
-    link_ = link;
-    arm_deadline(link);
-    spdlog::debug("herald client: connecting to {}", options_.url);
-    link->resolver.async_resolve(
-        url_.host, url_.port,
-        [self = shared_from_this(), link](beast::error_code ec,
-                                          const tcp::resolver::results_type& endpoints) {
-          if (!self->current(link)) return;
-          if (ec) return self->fail(link, "resolve: " + ec.message());
-          self->connect_tcp(link, endpoints);
-        });
+    welcomed_ = false;
+    goaway_.reset();
+    spdlog::debug("herald client: connecting to {} over {}", options_.url, to_string(transport()));
+    link_ = make_link(transport(), io_, settings_, weak_from_this());
+    arm_deadline(link_);
+    link_->open();
   }
 
   // One deadline for the whole attempt, up to `welcome`: a server that accepts and then says
-  // nothing must not hold the client forever.
+  // nothing must not hold the client forever. Past TCP, the silence is the transport's (a proxy
+  // that buffers a stream or holds an upgrade): try the next one.
   void arm_deadline(const LinkPtr& link) {
     timer_.expires_after(options_.connect_timeout);
-    timer_.async_wait([self = shared_from_this(), link](beast::error_code ec) {
-      if (ec || !self->current(link) || link->welcomed) return;
-      self->fail(link, "timed out connecting");
+    timer_.async_wait([self = shared_from_this(), link](error_code ec) {
+      if (ec || !self->current(link) || self->welcomed_) return;
+      link->fail({"timed out connecting", link->reached_server()});
     });
   }
 
-  void connect_tcp(const LinkPtr& link, const tcp::resolver::results_type& endpoints) {
-    if (local_address_) return connect_from_local(link, endpoints);
-    beast::get_lowest_layer(link->ws).async_connect(
-        endpoints, [self = shared_from_this(), link](beast::error_code ec, const tcp::endpoint&) {
-          self->on_tcp_connect(link, ec);
-        });
-  }
-
-  // The range connect reopens the socket for every endpoint, which would drop the bind: a bound
-  // socket tries the first endpoint of its own address family only.
-  void connect_from_local(const LinkPtr& link, const tcp::resolver::results_type& endpoints) {
-    const auto same_family = [this](const auto& entry) {
-      return entry.endpoint().address().is_v4() == local_address_->is_v4();
-    };
-    const auto it = std::find_if(endpoints.begin(), endpoints.end(), same_family);
-    if (it == endpoints.end()) return fail(link, "connect: no server address of the local family");
-    tcp::socket& socket = beast::get_lowest_layer(link->ws).socket();
-    beast::error_code ec;
-    socket.open(it->endpoint().protocol(), ec);
-    if (!ec) socket.set_option(bind_address_no_port(true), ec);
-    if (!ec) socket.bind(tcp::endpoint(*local_address_, 0), ec);
-    if (ec) return fail(link, "bind " + options_.local_address + ": " + ec.message());
-    beast::get_lowest_layer(link->ws).async_connect(
-        it->endpoint(), [self = shared_from_this(), link](beast::error_code ec) {
-          self->on_tcp_connect(link, ec);
-        });
-  }
-
-  void on_tcp_connect(const LinkPtr& link, beast::error_code ec) {
-    if (!current(link)) return;
-    if (ec) return fail(link, "connect: " + ec.message());
-    handshake(link);
-  }
-
-  void handshake(const LinkPtr& link) {
-    // keep_alive_pings: a ping at half the idle timeout tells a silent server from a dead one.
-    link->ws.set_option(
-        websocket::stream_base::timeout{options_.connect_timeout, options_.idle_timeout, true});
-    link->ws.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
-      request.set(http::field::user_agent, "herald-client/1");
-    }));
-    link->upgrade = std::make_unique<websocket::response_type>();
-    link->ws.async_handshake(
-        *link->upgrade, url_.authority, url_.target,
-        [self = shared_from_this(), link](beast::error_code ec) { self->on_handshake(link, ec); });
-  }
-
-  void on_handshake(const LinkPtr& link, beast::error_code ec) {
-    if (!current(link)) return;
-    const auto upgrade = std::move(link->upgrade);
-    if (ec) {
-      const std::string status = std::to_string(upgrade->result_int());
-      return fail(link, "handshake: " + ec.message() + " (HTTP " + status + ")",
-                  retry_after(*upgrade));
-    }
-    link->open = true;
-    link->ws.text(true);
-    send(link, encode_hello(options_.name, options_.user));
-    read(link);
-  }
-
-  // Every failure ends here: drop the connection, remember nothing is joined, come back later.
-  void fail(const LinkPtr& link, std::string reason, milliseconds at_least = {}) {
-    if (link->goaway) reason = "goaway, then " + reason;
+  // Every failure ends here: the link is gone, nothing is joined, come back later.
+  void fail(LinkFailure failure) {
+    std::string reason = std::move(failure.reason);
+    if (goaway_) reason = "goaway, then " + reason;
     spdlog::debug("herald client: {}", reason);
     timer_.cancel();
     heartbeat_timer_.cancel();
-    link->resolver.cancel();
-    beast::get_lowest_layer(link->ws).close();
     link_.reset();
     rooms_.on_disconnected();
     cancel_pump();
     requeue_in_flight();  // none of them is known to be stored: all go again after the welcome
-    const milliseconds delay = backoff_.next(std::max(at_least, link->goaway.value_or(at_least)));
+    const bool lost = std::exchange(welcomed_, false);
+    milliseconds delay{0};
+    if (!failure.unsupported || !fall_back(reason)) {
+      delay = backoff_.next(std::max(failure.retry_after, goaway_.value_or(milliseconds{0})));
+    }
+    if (lost) maybe_prefer_again();
     notify(State::disconnected, reason);
     if (!running_ || link_) return;  // the handler stopped or restarted the client
     schedule_reconnect(delay);
   }
 
+  // The transport cannot work here: the next one in the list, at once. False when the list is
+  // used up: start over from the first, after a backoff, as after any failure.
+  bool fall_back(std::string& reason) {
+    if (transports_.size() < 2) return false;
+    transport_ = (transport_ + 1) % transports_.size();
+    fell_back_at_ = Clock::now();
+    if (transport_ == 0) return false;
+    reason += "; falling back to ";
+    reason += to_string(transport());
+    return true;
+  }
+
+  // A session on a fallback transport ended: the client stays on the transport that worked (the
+  // network that refused the preferred one most likely still does, and every try costs up to a
+  // connect timeout), but gives the preferred one another chance once in a while.
+  void maybe_prefer_again() {
+    if (transport_ != 0 && Clock::now() - fell_back_at_ >= options_.prefer_again_after)
+      transport_ = 0;
+  }
+
   void schedule_reconnect(milliseconds delay) {
     spdlog::debug("herald client: reconnecting in {} ms", delay.count());
     timer_.expires_after(delay);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
       if (ec || !self->running_ || self->link_) return;
       self->connect();
     });
   }
 
-  void close_link(const LinkPtr& link) {
-    if (!link->open) {
-      link->resolver.cancel();
-      beast::get_lowest_layer(link->ws).close();
-      return;
-    }
-    // Only the frame being written stays: nothing queued matters once we leave.
-    if (link->writing) {
-      link->outbox.resize(1);
-      link->closing = true;
-    } else {
-      link->outbox.clear();
-      close_gracefully(link);
-    }
-  }
+  // ---- the server's frames, whichever transport carried them ----
 
-  // ---- writing: one write in flight, the rest queued ----
-
-  void send(const LinkPtr& link, std::string frame) {
-    link->outbox.push_back(std::move(frame));
-    if (!link->writing) write_next(link);
-  }
-
-  void write_next(const LinkPtr& link) {
-    link->writing = true;
-    link->ws.async_write(asio::buffer(link->outbox.front()),
-                         [self = shared_from_this(), link](beast::error_code ec, std::size_t) {
-                           link->writing = false;
-                           link->outbox.pop_front();
-                           if (link->closing) return close_gracefully(link);
-                           if (!self->current(link)) return;
-                           if (ec) return self->fail(link, "write: " + ec.message());
-                           if (!link->outbox.empty()) self->write_next(link);
-                         });
-  }
-
-  // ---- reading ----
-
-  void read(const LinkPtr& link) {
-    link->ws.async_read(link->inbox,
-                        [self = shared_from_this(), link](beast::error_code ec, std::size_t) {
-                          self->on_read(link, ec);
-                        });
-  }
-
-  void on_read(const LinkPtr& link, beast::error_code ec) {
-    if (!current(link)) return;
-    if (ec) return fail(link, describe_read_failure(link->ws, ec));
-    on_text(link);
-    // Between messages an idle connection holds no read buffer (a load generator has many).
-    link->inbox.clear();
-    link->inbox.shrink_to_fit();
-    if (current(link)) read(link);
-  }
-
-  // The server coalesces: one WebSocket message carries frames separated by '\n'.
-  void on_text(const LinkPtr& link) {
-    const auto bytes = link->inbox.cdata();
-    std::string_view text(static_cast<const char*>(bytes.data()), bytes.size());
-    while (!text.empty() && current(link)) {
-      const auto end = text.find('\n');
-      if (end != 0) handle_frame(link, text.substr(0, end));
-      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    }
-  }
-
-  void handle_frame(const LinkPtr& link, std::string_view frame) {
+  void handle_frame(std::string_view frame) {
     // Most frames parse without touching the heap.
     unsigned char scratch[4096];
     json::monotonic_resource arena(scratch, sizeof scratch);
@@ -521,41 +363,61 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     }
     const json::object& obj = value.get_object();
     const std::string_view op = string_field(obj, "op");
-    if (op == "msg") return on_msg(link, obj, frame);
+    if (op == "msg") return on_msg(obj, frame);
     if (op == "joined") return on_joined_frame(obj);
     if (op == "ack") return on_ack(obj, frame);
     if (op == "error") return on_error_frame(obj, frame);
-    if (op == "welcome") return on_welcome(link, obj);
+    if (op == "welcome") return on_welcome(obj);
     if (op == "left") return rooms_.on_left(string_field(obj, "room"));
-    if (op == "goaway") return on_goaway(link, obj);
+    if (op == "goaway") return on_goaway(obj);
+    if (op == "close") return on_close(obj);
     if (on_other_frame) return on_other_frame(op, frame);
     spdlog::debug("herald client: ignoring op '{}'", op);
   }
 
   // The close that follows reconnects, no sooner than the server asked.
-  void on_goaway(const LinkPtr& link, const json::object& obj) {
-    link->goaway = server_delay(number_field(obj, "reconnect_ms").value_or(0));
+  void on_goaway(const json::object& obj) {
+    goaway_ = server_delay(number_field(obj, "reconnect_ms").value_or(0));
   }
 
-  void on_welcome(const LinkPtr& link, const json::object& obj) {
-    if (link->welcomed) return;
-    link->welcomed = true;
+  // An event stream's last word, with a WebSocket close code: the same story as a close frame.
+  void on_close(const json::object& obj) {
+    std::string reason =
+        "closed by the server: " + std::to_string(number_field(obj, "code").value_or(0));
+    if (const std::string_view why = string_field(obj, "reason"); !why.empty()) {
+      reason += ' ';
+      reason += why;
+    }
+    link_->fail({std::move(reason)});
+  }
+
+  void on_welcome(const json::object& obj) {
+    if (!welcomed_) established(string_field(obj, "session"), &obj);
+  }
+
+  // The link carries a session now (`welcome` is null for polling, which has none).
+  void established(std::string_view session, const json::object* welcome) {
+    welcomed_ = true;
     timer_.cancel();  // the connect deadline
     backoff_.reset();
-    apply_limits(obj);
-    if (!options_.user.empty()) {
+    link_->established(session);
+    apply_limits(welcome);
+    if (!options_.user.empty() && welcome && link_->has_session()) {
       beat(milliseconds(
-          static_cast<milliseconds::rep>(number_field(obj, "heartbeat_ms").value_or(0))));
+          static_cast<milliseconds::rep>(number_field(*welcome, "heartbeat_ms").value_or(0))));
     }
-    for (const std::string& room : rooms_.rooms()) {
-      send(link, encode_join(room, rooms_.since_for(room)));
+    if (link_->has_session()) {
+      for (const std::string& room : rooms_.rooms()) {
+        if (!link_->opened_with(room)) send(encode_join(room, rooms_.since_for(room)));
+      }
     }
+    const LinkPtr link = link_;
     pump();
     // Last, so joins the handler makes are not sent twice.
-    if (current(link)) notify(State::connected, string_field(obj, "session"));
+    if (current(link)) notify(State::connected, session);
   }
 
-  void on_msg(const LinkPtr& link, const json::object& obj, std::string_view frame) {
+  void on_msg(const json::object& obj, std::string_view frame) {
     const std::string_view room = string_field(obj, "room");
     const auto seq = number_field(obj, "seq");
     if (room.empty() || !seq) {
@@ -570,22 +432,24 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         spdlog::debug("herald client: dropping {} seq {}: duplicate or not joined", room, *seq);
         return;
       case RoomPositions::Verdict::gap:
-        return rejoin(link, room, *seq);
+        return rejoin(room, *seq);
     }
   }
 
   // Never deliver out of order: ask again from the position; the server fills in the gap.
-  void rejoin(const LinkPtr& link, std::string_view room, Seq seq) {
+  // (A poll asks from the positions anyway: the next one fills it.)
+  void rejoin(std::string_view room, Seq seq) {
     const std::optional<Seq> since = rooms_.since_for(room);
     spdlog::debug("herald client: gap in {} before seq {}: re-joining since {}", room, seq,
                   since.value_or(0));
-    send_leave(link, room);
-    send(link, encode_join(room, since));
+    if (!link_->has_session()) return;
+    send_leave(room);
+    send(encode_join(room, since));
   }
 
-  void send_leave(const LinkPtr& link, std::string_view room) {
+  void send_leave(std::string_view room) {
     rooms_.on_leave_sent(room);
-    send(link, encode_room_op("leave", room));
+    send(encode_room_op("leave", room));
   }
 
   void on_joined_frame(const json::object& obj) {
@@ -593,25 +457,26 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     const Seq head = number_field(obj, "seq").value_or(0);
     const bool recovered = bool_field(obj, "recovered", true);
     const Seq from = number_field(obj, "from").value_or(head + 1);
+    // Every poll joins afresh: one that goes on exactly where the room stands is no news.
+    const bool news = !rooms_.joined(room) || !recovered || rooms_.since_for(room) != from - 1;
     if (!rooms_.on_joined(room, head, recovered, from)) return;  // an old join, since left
-    if (on_joined) on_joined(room, head, recovered, from);
+    if (news && on_joined) on_joined(room, head, recovered, from);
   }
 
   // Keeps an identified session present in its rooms while it has nothing else to say.
   void beat(milliseconds interval) {
     if (interval <= milliseconds(0)) return;
     heartbeat_timer_.expires_after(interval);
-    heartbeat_timer_.async_wait([self = shared_from_this(), interval](beast::error_code ec) {
-      if (ec || !self->welcomed()) return;
-      self->send(self->link_, R"({"op":"heartbeat"})");
+    heartbeat_timer_.async_wait([self = shared_from_this(), interval](error_code ec) {
+      if (ec || !self->welcomed_) return;
+      self->send(R"({"op":"heartbeat"})");
       self->beat(interval);
     });
   }
 
-  // ---- publishing: unsent_ -> (paced) -> in_flight_ -> ack; back to unsent_ to retry ----
-
-  void apply_limits(const json::object& welcome) {
-    const json::value* value = welcome.if_contains("limits");
+  // The limits `welcome` announced; none for polling.
+  void apply_limits(const json::object* welcome) {
+    const json::value* value = welcome ? welcome->if_contains("limits") : nullptr;
     const json::object* limits = value ? value->if_object() : nullptr;
     const auto limit = [&](std::string_view key) {
       return limits ? number_field(*limits, key).value_or(0) : 0;
@@ -620,6 +485,8 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     pacer_.reset(static_cast<double>(limit("publish_rate")),
                  static_cast<double>(limit("publish_burst")), Clock::now());
   }
+
+  // ---- publishing: unsent_ -> (paced) -> in_flight_ -> ack; back to unsent_ to retry ----
 
   // Not from inside publish(): a handler called from there could surprise the caller, and a
   // run of publish() calls is sent in one go.
@@ -635,7 +502,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   // Sends what the pacer allows, in publish order; comes back when it allows more.
   void pump() {
     const Clock::time_point now = Clock::now();
-    while (welcomed() && !unsent_.empty()) {
+    while (welcomed_ && !unsent_.empty()) {
       if (max_frame_bytes_ > 0 && unsent_.front().frame.size() > max_frame_bytes_) {
         // Sent anyway it would make the server close, and every resend would again.
         finish(unsent_, unsent_.begin(),
@@ -643,7 +510,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         continue;
       }
       if (!pacer_.try_take(now)) return arm_pump(pacer_.ready_at(now));
-      send(link_, unsent_.front().frame);
+      send(unsent_.front().frame);
       in_flight_.splice(in_flight_.end(), unsent_, unsent_.begin());
     }
   }
@@ -652,7 +519,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     if (at >= pump_at_) return;  // already coming back sooner
     pump_at_ = at;
     pump_timer_.expires_at(at);
-    pump_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    pump_timer_.async_wait([self = shared_from_this()](error_code ec) {
       if (ec) return;
       self->pump_at_ = Clock::time_point::max();
       self->pump();
@@ -765,8 +632,10 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
 
   asio::io_context& io_;
   const ClientOptions options_;
-  const WsUrl url_;
-  const std::optional<asio::ip::address> local_address_;
+  const Link::Settings settings_;
+  const std::vector<Transport> transports_;
+  std::size_t transport_ = 0;  // the one in use or being tried
+  Clock::time_point fell_back_at_;
   RoomPositions rooms_;
   PendingList unsent_;     // by serial: waiting for a connection, the pacer or a retry
   PendingList in_flight_;  // sent on this connection, not answered yet
@@ -776,12 +645,14 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
   Clock::time_point pump_at_ = Clock::time_point::max();
   bool pump_posted_ = false;
   std::uint64_t last_serial_ = 0;
-  Backoff backoff_;                  // between connection attempts
-  Backoff publish_backoff_;          // between resends after `unavailable` without retry_after_ms
-  asio::steady_timer timer_;         // the connect deadline, or the wait before reconnecting
-  LinkPtr link_;                     // the current attempt or connection
-  std::size_t max_frame_bytes_ = 0;  // from `welcome`; 0 = unknown
-  SplitMix64 ids_;                   // publish ids
+  Backoff backoff_;           // between connection attempts
+  Backoff publish_backoff_;   // between resends after `unavailable` without retry_after_ms
+  asio::steady_timer timer_;  // the connect deadline, or the wait before reconnecting
+  LinkPtr link_;              // the current attempt or connection
+  bool welcomed_ = false;     // link_ carries a session
+  std::optional<milliseconds> goaway_;  // the server is going away: reconnect no sooner
+  std::size_t max_frame_bytes_ = 0;     // from `welcome`; 0 = unknown
+  SplitMix64 ids_;                      // publish ids
   bool running_ = false;
 };
 
@@ -804,6 +675,7 @@ void Client::on_state(StateHandler handler) {
 void Client::on_error(ErrorHandler handler) {
   impl_->on_error = std::move(handler);
 }
+
 void Client::on_other_frame(OtherFrameHandler handler) {
   impl_->on_other_frame = std::move(handler);
 }
@@ -816,6 +688,9 @@ void Client::stop() {
 }
 bool Client::connected() const {
   return impl_->connected();
+}
+Transport Client::transport() const {
+  return impl_->transport();
 }
 
 void Client::join(std::string_view room, std::optional<Seq> since) {

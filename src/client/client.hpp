@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "client/backoff.hpp"
+#include "client/transport.hpp"
 #include "core/message.hpp"
 
 namespace boost::asio {
@@ -17,6 +19,8 @@ class io_context;
 namespace herald::client {
 
 struct ClientOptions {
+  // The edge: `ws://host:port/ws` (or `http://host:port`); the HTTP transports' paths (/sse,
+  // /poll, /send) go beside the WebSocket one.
   std::string url = "ws://127.0.0.1:8080/ws";
   std::string name = "herald-cli/1";  // sent in `hello`
   // Sent in `hello`: who this is, for presence (empty: anonymous). The session then sends
@@ -31,16 +35,17 @@ struct ClientOptions {
   // several loopback addresses so that no one address runs out of ephemeral ports. An invalid
   // one makes the constructor throw.
   std::string local_address;
+  // The transports to try, in order (empty: all, in the documented order WebSocket, SSE,
+  // long-poll, short-poll). One that cannot be set up here (refused, reset before its first
+  // frame, silent past TCP) moves the client on to the next at once; a 503 with Retry-After is
+  // the server asking to wait, not a reason to move.
+  std::vector<Transport> transports = all_transports();
+  // After falling back, the client keeps the transport that worked across reconnects, and goes
+  // back to the first one at a reconnect this long after the fall back.
+  std::chrono::milliseconds prefer_again_after{300'000};
+  std::chrono::seconds poll_wait{25};              // how long the server holds a long-poll
+  std::chrono::milliseconds poll_interval{1'000};  // between short-polls that found nothing
 };
-
-// `ws://host[:port][/path]`; the host may be a bracketed IPv6 literal.
-struct WsUrl {
-  std::string host;       // as the resolver wants it (no brackets)
-  std::string port;       // "80" when absent
-  std::string authority;  // the Host header
-  std::string target;     // "/" when absent
-};
-WsUrl parse_ws_url(std::string_view url);  // throws std::invalid_argument
 
 enum class State { connected, disconnected };
 
@@ -67,10 +72,12 @@ struct ServerError {
   std::string_view frame;
 };
 
-// A Herald WebSocket client (protocol v1, docs/protocol.md) that survives anything the server
-// or the network does: it reconnects with jittered backoff, re-joins every room from the last seq
-// it delivered, repairs gaps, drops duplicates, and resends every publish not yet acked (the
-// message id makes that idempotent).
+// A Herald client (protocol v1, docs/protocol.md) over WebSocket, Server-Sent Events, long-poll
+// or short-poll, falling back in that order, that survives anything the server or the network
+// does: it reconnects with jittered backoff, re-joins every room from the last seq it delivered,
+// repairs gaps, drops duplicates, and resends every publish not yet acked (the message id makes
+// that idempotent). Identity (`user`) and heartbeats go over WebSocket only: the HTTP
+// transports' sessions are anonymous.
 //
 // Runs on the caller's io_context, which must be run by one thread; call it only from there.
 // Handlers are called from that thread and may call back into the Client (even stop()).
@@ -82,7 +89,8 @@ class Client {
   // Every `joined`, including the re-joins after a reconnect or a gap.
   using JoinedHandler =
       std::function<void(std::string_view room, Seq head, bool recovered, Seq from)>;
-  // connected: after `welcome` (reason: the session id). disconnected: after every failed
+  // connected: after `welcome` (reason: the session id; empty over polling, which has no
+  // lasting session, from the first poll answered). disconnected: after every failed
   // attempt or lost connection (reason: why; it starts with "goaway" when the server said it was
   // going away), and on stop().
   using StateHandler = std::function<void(State state, std::string_view reason)>;
@@ -109,6 +117,8 @@ class Client {
   // Closes gracefully (1000); every pending publish completes with "cancelled".
   void stop();
   bool connected() const;
+  // The transport in use, or being tried.
+  Transport transport() const;
 
   // Joins now if connected, else on the next connection. `since` absent = live messages only;
   // 0 = everything the server still retains. Joining a room already joined does nothing.
@@ -118,10 +128,11 @@ class Client {
   // on_other_frame. Only while connected (else nothing is sent): a list is worth having only
   // together with the diffs that follow it, so ask again after each `joined` of the room.
   void query_presence(std::string_view room);
-  // `data_json` must be JSON (throws std::invalid_argument otherwise). An empty `id` is replaced
-  // by a random one; the id is returned. Publishes go out in call order, paced to the rate and
-  // burst the server announced in `welcome`; rate_limited and unavailable are retried until
-  // acked. `on_ack` gets the ack or any other error, never from inside publish().
+  // `data_json` must be JSON whose numbers fit a double (throws std::invalid_argument
+  // otherwise). An empty `id` is replaced by a random one; the id is returned. Publishes go out
+  // in call order, paced to the rate and burst the server announced in `welcome`; rate_limited
+  // and unavailable are retried until acked. `on_ack` gets the ack or any other error, never from
+  // inside publish().
   std::string publish(std::string_view room, std::string_view data_json, std::string id = {},
                       AckHandler on_ack = {});
 

@@ -4,14 +4,8 @@
 #include <charconv>
 
 namespace herald::client {
-namespace {
 
 using std::chrono::milliseconds;
-
-// Longest wait the client accepts from the server.
-constexpr milliseconds kMaxServerDelay{3'600'000};
-
-}  // namespace
 
 milliseconds server_delay(std::uint64_t ms) {
   const auto max = static_cast<std::uint64_t>(kMaxServerDelay.count());
@@ -24,6 +18,10 @@ milliseconds retry_after_delay(std::string_view value) {
   if (value.empty() || ec != std::errc{}) return milliseconds{0};
   constexpr std::uint64_t kMaxSeconds = kMaxServerDelay.count() / 1000;
   return server_delay(std::min(seconds, kMaxSeconds) * 1000);
+}
+
+milliseconds retry_after(const boost::beast::http::fields& headers) {
+  return retry_after_delay(headers[boost::beast::http::field::retry_after]);
 }
 
 }  // namespace herald::client

@@ -127,5 +127,23 @@ TEST(Cli, SubSinceResumesAndPubTakesPlainTextAndIds) {
   EXPECT_EQ(str(history.messages[0], "id"), str(first, "id"));
 }
 
+// `sub --transport sse` follows the room over an event stream, and says so.
+TEST(Cli, SubOverSsePrintsWhatPubPublishes) {
+  ServerProcess server;
+  server.start();
+  const std::string room = "cli-sse";
+  auto subscriber = sub(server, {room}, {"--transport", "sse", "--count", "2"});
+  const json::object first = pub(server, room, R"({"n":1})");
+  const json::object second = pub(server, room, R"({"n":2})");
+
+  EXPECT_EQ(subscriber->wait(), 0) << subscriber->err();
+  EXPECT_NE(subscriber->err().find("connected over sse"), std::string::npos) << subscriber->err();
+  const std::vector<std::string> lines = subscriber->out_lines();
+  ASSERT_EQ(lines.size(), 2u) << subscriber->out();
+  EXPECT_EQ(str(parse_object(lines[0]), "id"), str(first, "id"));
+  EXPECT_EQ(str(parse_object(lines[1]), "id"), str(second, "id"));
+  EXPECT_EQ(num(parse_object(lines[1]), "seq"), 2);
+}
+
 }  // namespace
 }  // namespace herald::test

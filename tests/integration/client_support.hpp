@@ -21,12 +21,16 @@ namespace herald::test {
 
 // A Client member of `rooms` whose every `joined` and `msg` goes through a DeliveryLog.
 // With `guard`, its handlers lock it (for a test that runs the io_context on another thread).
+// It uses WebSocket alone unless given `transports`.
 class Subscriber {
  public:
   Subscriber(boost::asio::io_context& io, const std::string& url,
              const std::vector<std::string>& rooms, std::optional<Seq> since = std::nullopt,
-             std::mutex* guard = nullptr)
-      : client_(io, {.url = url, .name = "itest-subscriber/1"}), guard_(guard) {
+             std::mutex* guard = nullptr,
+             std::vector<client::Transport> transports = {client::Transport::websocket})
+      : client_(io,
+                {.url = url, .name = "itest-subscriber/1", .transports = std::move(transports)}),
+        guard_(guard) {
     client_.on_joined([this](std::string_view room, Seq, bool recovered, Seq from) {
       auto lock = locked();
       ++joins;
@@ -56,11 +60,13 @@ class Subscriber {
 
   void stop() { client_.stop(); }
   bool connected() const { return client_.connected(); }
+  client::Transport transport() const { return client_.transport(); }
 
   // For failure messages: where this subscriber stands.
   std::string describe() const {
     std::string text = std::to_string(log.total()) + " delivered, " + std::to_string(joins) +
-                       " joined, " + (connected() ? "connected" : "not connected");
+                       " joined, " + (connected() ? "connected" : "not connected") + " over " +
+                       std::string(client::to_string(transport()));
     if (!disconnects.empty()) {
       text += ", " + std::to_string(disconnects.size()) +
               " disconnects, the last: " + disconnects.back();
@@ -96,7 +102,9 @@ class TrackedPublisher {
  public:
   TrackedPublisher(boost::asio::io_context& io, const std::string& url,
                    std::vector<std::string> rooms, int total, int in_flight, bool bursts = false)
-      : client_(io, {.url = url, .name = "itest-publisher/1"}),
+      : client_(io, {.url = url,
+                     .name = "itest-publisher/1",
+                     .transports = {client::Transport::websocket}}),
         rooms_(std::move(rooms)),
         total_(total),
         in_flight_(in_flight),
