@@ -10,11 +10,11 @@
 #include <list>
 #include <stdexcept>
 
-#include "client/json_finite.hpp"
 #include "client/link.hpp"
 #include "client/resume.hpp"
 #include "client/server_wait.hpp"
 #include "core/cursor.hpp"
+#include "core/json_finite.hpp"
 #include "core/json_text.hpp"
 
 namespace herald::client {

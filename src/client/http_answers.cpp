@@ -2,7 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "client/json_finite.hpp"
+
+#include "core/json_finite.hpp"
 
 namespace herald::client {
 namespace {

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_finite.hpp"
+
 namespace herald {
 namespace json = boost::json;
 
@@ -160,6 +162,12 @@ ClientFrame decode_publish(const json::object& frame) {
   const auto* data = frame.if_contains("data");
   if (data == nullptr) {
     DecodeError e = missing_or_mistyped("data", "present");
+    e.room = publish.room;
+    e.id = publish.id;
+    return e;
+  }
+  if (!finite_numbers(*data)) {
+    DecodeError e = missing_or_mistyped("data", "JSON whose numbers fit a double");
     e.room = publish.room;
     e.id = publish.id;
     return e;

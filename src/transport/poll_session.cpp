@@ -39,7 +39,8 @@ void PollSession::run(const PollRequest& poll) {
     if (!ec) self->answer();
   });
   session_ = std::make_shared<Session>(context_.services, *this);
-  session_->on_frame(R"({"op":"hello","client":"poll"})");
+  // Anonymous whatever `user=` says: a session that ends with the request is no presence.
+  session_->on_frame(hello_frame("poll", {}));
   for (const auto& room : poll.stream.rooms)
     session_->on_frame(join_frame(room));
 }

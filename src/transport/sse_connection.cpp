@@ -62,7 +62,7 @@ void SseConnection::run(const StreamRequest& request) {
   context_.services.metrics.sessions_on(Transport::sse).add(1);
   session_ = std::make_shared<Session>(context_.services, *this);
   context_.directory.add(session_->id(), {stream_.get_executor(), session_});
-  session_->on_frame(R"({"op":"hello","client":"sse"})");
+  session_->on_frame(hello_frame("sse", request));
   for (const auto& room : request.rooms)
     session_->on_frame(join_frame(room));
   if (!outbound_.writing()) flush();  // the welcome may have started a write already

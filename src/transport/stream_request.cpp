@@ -16,6 +16,7 @@ struct Query {
   std::string rooms;
   std::optional<std::string> cursor;
   std::optional<std::string> wait;
+  std::string user;
 };
 
 std::optional<Query> read_query(const HttpRequest& request) {
@@ -26,6 +27,7 @@ std::optional<Query> read_query(const HttpRequest& request) {
     if (param.key == "rooms") query.rooms = param.value;
     if (param.key == "cursor") query.cursor = param.value;
     if (param.key == "wait") query.wait = param.value;
+    if (param.key == "user") query.user = param.value;
   }
   if (!query.cursor) {
     const auto last_event_id = request.find("Last-Event-ID");
@@ -60,7 +62,12 @@ std::variant<StreamRequest, StreamRequestError> stream_of(const Query& query,
   }
   const auto cursor = decode_cursor(query.cursor.value_or(""), limits.max_rooms);
   if (!cursor) return StreamRequestError{ProtocolError::bad_cursor, "the cursor is malformed"};
+  if (!query.user.empty() && !valid_user(query.user)) {
+    return StreamRequestError{ProtocolError::bad_frame,
+                              "`user` is 1-121 characters of A-Z a-z 0-9 _ . : @ / -"};
+  }
   StreamRequest stream;
+  stream.user = query.user;
   for (const std::string& room : rooms) {
     if (!valid_room(room))
       return StreamRequestError{ProtocolError::bad_room, "invalid room name: " + room};
@@ -85,6 +92,17 @@ std::optional<std::chrono::seconds> wait_of(const Query& query) {
 }
 
 }  // namespace
+
+std::string hello_frame(std::string_view client, const StreamRequest& request) {
+  std::string frame = R"({"op":"hello","client":)";
+  append_json_string(frame, client);
+  if (!request.user.empty()) {
+    frame += R"(,"user":)";
+    append_json_string(frame, request.user);
+  }
+  frame += '}';
+  return frame;
+}
 
 std::string join_frame(const StreamRequest::Room& room) {
   std::string frame = R"({"op":"join","room":)";

@@ -21,8 +21,12 @@ struct StreamRequest {
     std::optional<Seq> since;  // from the cursor; absent: live messages only
   };
   std::vector<Room> rooms;
+  std::string user;  // `user=`: who this is, for presence (empty: anonymous)
 };
 
+// The `hello` of a stream's session: `client` names the transport; the user, if any, is checked
+// by the session like any hello's.
+std::string hello_frame(std::string_view client, const StreamRequest& request);
 // The client frame that joins `room` where the request's cursor stands.
 std::string join_frame(const StreamRequest::Room& room);
 

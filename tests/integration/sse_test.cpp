@@ -185,6 +185,25 @@ TEST(Sse, SendSpeaksForTheStreamsSession) {
   EXPECT_EQ(metric(server, protocol_errors_series("unknown_session")), 1);
 }
 
+TEST(Sse, AStreamThatNamesItsUserIsPresentInItsRooms) {
+  ServerProcess server;
+  server.start();
+  boost::asio::io_context io;
+  DeliveryLog log;
+  auto alice = open_joined(io, server, "sse-who&user=alice", log);
+  ASSERT_FALSE(HasFailure());
+  const auto [status, body] = http(server, "GET", "/api/presence?room=sse-who", {},
+                                   {{"Authorization", "Bearer " + server.api_key()}});
+  ASSERT_EQ(status, 200) << body;
+  const json::array& members = parse_object(body).at("members").as_array();
+  ASSERT_EQ(members.size(), 1u) << body;
+  EXPECT_EQ(str(members[0].as_object(), "user"), "alice") << body;
+
+  const auto [refused, why] = http(server, "GET", "/sse?rooms=sse-who&user=not%20a%20user");
+  EXPECT_EQ(refused, 400);
+  EXPECT_EQ(str(parse_object(why), "error"), "bad_frame") << why;
+}
+
 TEST(Sse, BadRequestsAreAnsweredWithJsonErrors) {
   ServerProcess server;
   server.start();

@@ -210,6 +210,17 @@ TEST(protocol, DecodePublishDataIsReserialisedCompactly) {
   EXPECT_EQ(publish.data, R"({"a":[1,2]})");
 }
 
+TEST(protocol, DecodePublishRefusesNumbersNoDoubleHolds) {
+  for (const char* data : {"1e1000", "[1,-1e999]", R"({"a":{"b":1e400}})"}) {
+    const auto error =
+        decode_error(std::string(R"({"op":"publish","room":"r","id":"m1","data":)") + data + "}",
+                     ProtocolError::bad_frame);
+    EXPECT_NE(error.reason.find("data"), std::string::npos) << data << ": " << error.reason;
+  }
+  const auto largest = decode_as<PublishFrame>(R"({"op":"publish","room":"r","data":1.7e308})");
+  EXPECT_EQ(boost::json::parse(largest.data).as_double(), 1.7e308);
+}
+
 TEST(protocol, DecodePublishWithoutDataIsRefusedNamingRoomAndId) {
   const auto error =
       decode_error(R"({"op":"publish","room":"r","id":"m1"})", ProtocolError::bad_frame);

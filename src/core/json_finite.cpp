@@ -1,9 +1,9 @@
-#include "client/json_finite.hpp"
+#include "core/json_finite.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace herald::client {
+namespace herald {
 
 bool finite_numbers(const boost::json::value& value) {
   if (const double* number = value.if_double()) return std::isfinite(*number);
@@ -18,4 +18,4 @@ bool finite_numbers(const boost::json::value& value) {
   return true;
 }
 
-}  // namespace herald::client
+}  // namespace herald
