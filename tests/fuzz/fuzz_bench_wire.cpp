@@ -22,7 +22,7 @@ void frames(std::string_view bytes) {
     if (header.status != herald::bench::WsFrameHeader::Status::complete) return;
     require(header.header_size >= 2 && header.header_size <= 10);
     require(header.header_size <= bytes.size());
-    if (header.opcode >= herald::bench::WsOpcode::close) require(header.payload_size <= 125);
+    if (header.opcode >= herald::WsOpcode::close) require(header.payload_size <= 125);
     if (bytes.size() < header.frame_size()) return;
     bytes.remove_prefix(header.frame_size());
   }
