@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-
 #include "core/json_finite.hpp"
 
 namespace herald::client {

@@ -141,10 +141,10 @@ TEST_F(BadInput, MissingOrMistypedFieldsAreBadFrame) {
       expect_error(*probe, R"({"op":"publish","room":"x","data":1,"id":"has space"})", "bad_frame"),
       "id"));
   // A number no double holds would reach readers as something else, or as nothing they parse.
-  EXPECT_TRUE(names(expect_error(*probe,
-                                 R"({"op":"publish","room":")" + room_ + R"(","data":{"v":1e1000}})",
-                                 "bad_frame"),
-                    "data"));
+  EXPECT_TRUE(names(
+      expect_error(*probe, R"({"op":"publish","room":")" + room_ + R"(","data":{"v":1e1000}})",
+                   "bad_frame"),
+      "data"));
   EXPECT_EQ(Api(*server_).history(room_).head, 0) << "the out-of-range number was stored";
 }
 

@@ -177,7 +177,7 @@ TEST(Drain, SigtermSendsEveryoneAwayOverTheWindowAndTheSuccessorResumesThem) {
   stopper.join();
   ASSERT_TRUE(drained);
   ASSERT_TRUE(unhealthy_after.has_value());
-  EXPECT_LE(*unhealthy_after, std::chrono::milliseconds(kWindow) / 8);
+  EXPECT_LE(*unhealthy_after, std::chrono::milliseconds(kWindow) / 4);
   EXPECT_EQ(healthz_after, 503);
   EXPECT_EQ(exit_code, 0);
   // The last session goes just before the window ends; then the close handshakes and the store.

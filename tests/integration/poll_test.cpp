@@ -116,7 +116,7 @@ TEST(Poll, AnswersAtOnceWithWhatIsNewerThanTheCursorAnd304WhenNothingIs) {
   // Short-poll: nothing new is an empty answer at once, or 304 to a client that has the tag.
   const auto asked = Clock::now();
   const PollAnswer empty = poll(server, poll_target("poll-a,poll-b", first.cursor(), 0));
-  EXPECT_LT(Clock::now() - asked, 2s);
+  EXPECT_LT(Clock::now() - asked, 5s);  // far from the 30 s a held poll would take
   ASSERT_EQ(empty.status, 200);
   EXPECT_TRUE(empty.messages().empty());
   EXPECT_EQ(empty.cursor(), first.cursor());
