@@ -4,6 +4,7 @@
 
 #include "core/frames.hpp"
 #include "core/protocol.hpp"
+#include "core/thread_name.hpp"
 
 namespace herald {
 namespace {
@@ -26,6 +27,7 @@ MemoryPresence::MemoryPresence(Bus& bus, Metrics& metrics, PresenceOptions optio
 
 void MemoryPresence::start() {
   ticker_ = std::jthread([this](const std::stop_token& stop) {
+    name_this_thread("presence");
     std::unique_lock lock(sleep_mutex_);
     while (!sleep_.wait_for(lock, stop, options_.window, [&] { return stop.stop_requested(); }))
       tick();

@@ -3,6 +3,8 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
+#include "core/thread_name.hpp"
+
 namespace herald {
 namespace asio = boost::asio;
 
@@ -30,7 +32,10 @@ EventLoop::~EventLoop() {
 void EventLoop::start() {
   listener_->start();
   keepalive_->start();
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("herald-loop");
+    io_.run();
+  });
 }
 
 void EventLoop::drain(std::chrono::milliseconds window) {
