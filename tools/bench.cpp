@@ -152,7 +152,9 @@ void add_publish(CLI::App& bench) {
       "publish", "Durable publishes: as many as acknowledged, each after its commit; ack latency");
   add_server_choice(*publish, options->server);
   add_positive(*publish, "--connections", options->connections,
-               "HTTP connections, one publish in flight on each");
+               "HTTP connections, one request in flight on each");
+  add_positive(*publish, "--batch", options->batch,
+               "Messages per request: a Herald batch; 1 for Nchan, which takes one at a time");
   add_positive(*publish, "--rooms", options->rooms, "Rooms published into");
   add_positive(*publish, "--duration", options->duration, "Seconds of publishing");
   add_positive(*publish, "--payload", options->payload_bytes, "Bytes of each message's data");

@@ -39,15 +39,38 @@ bool confirms_subscription(Target target, std::string_view text) {
   return target == Target::nchan || text.find(R"("op":"joined")") != std::string_view::npos;
 }
 
+namespace {
+
+std::string quoted(std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + 2);
+  out.append(1, '"').append(data).append(1, '"');
+  return out;
+}
+
+// Herald's publish body: one message, or a batch of them.
+std::string herald_body(std::span<const PublishItem> items) {
+  std::string body = items.size() > 1 ? "[" : "";
+  for (const PublishItem& item : items) {
+    if (body.size() > 1) body += ',';
+    body.append(R"({"room":")").append(item.room).append(R"(","data":)");
+    body.append(quoted(item.data)).append("}");
+  }
+  if (items.size() > 1) body += ']';
+  return body;
+}
+
+}  // namespace
+
 std::string publish_request(Target target, std::string_view host, std::string_view api_key,
-                            std::string_view room, std::string_view data) {
-  // Both carry the same JSON string; Herald wraps it in its publish body.
+                            std::span<const PublishItem> items) {
   const bool herald = target == Target::herald;
-  std::string body;
-  if (herald) body.append(R"({"room":")").append(room).append(R"(","data":)");
-  body.append("\"").append(data).append("\"");
-  if (herald) body.append("}");
-  std::string request = herald ? "POST /api/publish" : "POST /pub/" + std::string(room);
+  if (items.empty() || (!herald && items.size() > 1)) {
+    throw std::invalid_argument("Nchan publishes one message per request");
+  }
+  // Both carry the same JSON string; Herald wraps it in its publish body.
+  const std::string body = herald ? herald_body(items) : quoted(items.front().data);
+  std::string request = herald ? "POST /api/publish" : "POST /pub/" + items.front().room;
   request.append(" HTTP/1.1\r\nHost: ").append(host);
   if (herald) request.append("\r\nAuthorization: Bearer ").append(api_key);
   request.append("\r\nContent-Type: application/json\r\nContent-Length: ")

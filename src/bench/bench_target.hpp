@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,9 +26,16 @@ std::string subscribe_frames(Target target, std::string_view room);
 // True when `text`, a server message, confirms the subscription (Herald's joined).
 bool confirms_subscription(Target target, std::string_view text);
 
-// A whole HTTP/1.1 keep-alive request that publishes `data` (a JSON string's text, unquoted)
-// into `room`; `api_key` is Herald's server API key.
+// One message of a publish request: `data` is a JSON string's text, unquoted.
+struct PublishItem {
+  std::string room;
+  std::string data;
+};
+
+// A whole HTTP/1.1 keep-alive request that publishes `items`; `api_key` is Herald's server API
+// key. Several items make a Herald batch (an array body); Nchan takes one at a time, so asking it
+// for more throws std::invalid_argument.
 std::string publish_request(Target target, std::string_view host, std::string_view api_key,
-                            std::string_view room, std::string_view data);
+                            std::span<const PublishItem> items);
 
 }  // namespace herald::bench

@@ -40,8 +40,7 @@ struct Connection {
   int fd = -1;
   bool broken = false;
   std::deque<Publish> queue;
-  bool in_flight = false;
-  Publish current;
+  std::vector<Publish> in_flight;  // the request on the wire
   std::int64_t sent_us = 0;
   std::string in;
   std::size_t turns = 0;  // closed loop: publishes this connection started
@@ -106,6 +105,8 @@ class PublisherWorker {
     const auto due = std::min(total_, static_cast<std::uint64_t>(elapsed.count() * options_.rate));
     for (; scheduled_ < due; ++scheduled_)
       enqueue(scheduled_ % options_.rooms);
+    for (Connection& c : connections_)
+      send_next(c);
     const bool over = closed_loop() ? elapsed.count() >= options_.duration_s : scheduled_ == total_;
     if (closed_loop() && !over) keep_busy();
     if (over && idle()) return loop_.finish();
@@ -116,46 +117,48 @@ class PublisherWorker {
   }
 
   void enqueue(std::size_t room) {
-    Connection& c = connections_[room % connections_.size()];
-    c.queue.push_back({room, ++room_seq_[room]});
-    send_next(c);
+    connections_[room % connections_.size()].queue.push_back({room, ++room_seq_[room]});
   }
 
-  // Closed loop: a connection with nothing in flight takes the next of its rooms.
+  // Closed loop: a connection with nothing in flight takes the next `batch` of its rooms.
   void keep_busy() {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     if (elapsed.count() >= options_.duration_s) return;
     for (std::size_t i = 0; i < connections_.size(); ++i) {
       Connection& c = connections_[i];
-      if (c.broken || c.in_flight || !c.queue.empty()) continue;
-      const std::size_t turn = c.turns++;
+      if (c.broken || !c.in_flight.empty() || !c.queue.empty()) continue;
       const std::size_t mine = (options_.rooms - i + connections_.size() - 1) / connections_.size();
-      enqueue(i + (turn % mine) * connections_.size());
+      for (std::size_t n = 0; n < options_.batch; ++n)
+        enqueue(i + (c.turns++ % mine) * connections_.size());
+      send_next(c);
     }
   }
 
   bool idle() const {
     for (const Connection& c : connections_) {
-      if (!c.broken && (c.in_flight || !c.queue.empty())) return false;
+      if (!c.broken && (!c.in_flight.empty() || !c.queue.empty())) return false;
     }
     return true;
   }
 
   void send_next(Connection& c) {
-    if (c.broken || c.in_flight || c.queue.empty()) return;
-    c.current = c.queue.front();
-    c.queue.pop_front();
+    if (c.broken || !c.in_flight.empty() || c.queue.empty()) return;
     c.sent_us = monotonic_us();
-    const std::string data = stamp_text({c.current.seq, c.sent_us}, options_.payload_bytes);
-    const std::string request = publish_request(
-        target_, host_, options_.api_key, room_name(options_.room_prefix, c.current.room), data);
-    // A request is far below the socket buffer, and one is in flight at a time: it goes whole.
+    std::vector<PublishItem> items;
+    while (!c.queue.empty() && c.in_flight.size() < options_.batch) {
+      const Publish publish = c.queue.front();
+      c.queue.pop_front();
+      c.in_flight.push_back(publish);
+      items.push_back({room_name(options_.room_prefix, publish.room),
+                       stamp_text({publish.seq, c.sent_us}, options_.payload_bytes)});
+    }
+    const std::string request = publish_request(target_, host_, options_.api_key, items);
+    published_ += items.size();
+    // One request is in flight at a time, far below the socket buffer: it goes whole.
     if (::send(c.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
         static_cast<ssize_t>(request.size())) {
       return fail(c);
     }
-    c.in_flight = true;
-    ++published_;
   }
 
   void on_event(std::size_t index, std::uint32_t events) {
@@ -177,16 +180,18 @@ class PublisherWorker {
 
   void read_responses(Connection& c) {
     for (std::int64_t size; (size = response_size(c.in)) != 0;) {
-      if (size < 0 || !c.in_flight) return fail(c);
+      if (size < 0 || c.in_flight.empty()) return fail(c);
       const int code = parse_http_response_head(c.in).code;
       c.in.erase(0, static_cast<std::size_t>(size));
-      c.in_flight = false;
-      ack_latency_.add(monotonic_us() - c.sent_us);
-      if (code >= 200 && code < 300) {
-        ++acked_;
-        ++acked_per_room_[c.current.room];
-      } else {
-        ++errors_;
+      const std::int64_t latency_us = monotonic_us() - c.sent_us;
+      for (const Publish& publish : std::exchange(c.in_flight, {})) {
+        ack_latency_.add(latency_us);
+        if (code >= 200 && code < 300) {
+          ++acked_;
+          ++acked_per_room_[publish.room];
+        } else {
+          ++errors_;
+        }
       }
       send_next(c);
       if (closed_loop()) keep_busy();
@@ -197,8 +202,9 @@ class PublisherWorker {
   void fail(Connection& c) {
     if (c.broken) return;
     c.broken = true;
-    errors_ += c.queue.size() + (c.in_flight ? 1 : 0);
+    errors_ += c.queue.size() + c.in_flight.size();
     c.queue.clear();
+    c.in_flight.clear();
     ::close(c.fd);
   }
 

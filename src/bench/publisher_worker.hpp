@@ -19,18 +19,20 @@ struct PublisherWorkerOptions {
   double duration_s = 10;
   std::size_t payload_bytes = 64;
   std::size_t connections = 16;  // keep-alive HTTP connections; a room always uses the same one
+  std::size_t batch = 1;         // messages one request carries at most (Herald's batch publish)
   std::int64_t deadline_ms = 300'000;
 };
 BOOST_DESCRIBE_STRUCT(PublisherWorkerOptions, (),
                       (target, server_ip, port, api_key, room_prefix, rooms, rate, duration_s,
-                       payload_bytes, connections, deadline_ms))
+                       payload_bytes, connections, batch, deadline_ms))
 
 // The publisher of the fan-out scenario: `rate` stamped messages a second (see stamp.hpp) for
 // `duration_s`, over HTTP keep-alive connections with one request in flight on each, so a
-// room's messages reach the server in order. Finishes by itself once the last is answered and
+// room's messages reach the server in order; a request carries what is queued on its connection,
+// up to `batch` messages. Finishes by itself once the last is answered and
 // reports {"type":"result",…}: published, acknowledged (2xx), errors, acknowledged per room, and
-// the acknowledgement latency. At rate 0 every connection publishes its next message as soon as
-// the last one is answered, its rooms in turn: the most the server acknowledges.
+// the acknowledgement latency. At rate 0 every connection publishes its next `batch` messages as
+// soon as the last ones are answered, its rooms in turn: the most the server acknowledges.
 void run_publisher_worker(const PublisherWorkerOptions& options);
 
 }  // namespace herald::bench

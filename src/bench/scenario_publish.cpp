@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <iostream>
+#include <stdexcept>
 
 #include "bench/process_cpu.hpp"
 #include "bench/publisher_run.hpp"
@@ -33,6 +34,9 @@ std::string chart(const LatencyHistogram& latency, const std::string& target) {
 }  // namespace
 
 void run_publish(const PublishOptions& options) {
+  if (options.server.target == Target::nchan && options.batch > 1) {
+    throw std::invalid_argument("Nchan publishes one message per request: pass --batch 1");
+  }
   const MeasuredServer server(options.server);
   const std::string target(target_name(server.target()));
   const PublisherWorkerOptions publisher{
@@ -46,6 +50,7 @@ void run_publish(const PublishOptions& options) {
       .duration_s = static_cast<double>(options.duration.count()),
       .payload_bytes = options.payload_bytes,
       .connections = options.connections,
+      .batch = options.batch,
       .deadline_ms = std::chrono::milliseconds(options.duration + kGrace).count()};
   const double cpu_before = process_cpu_seconds(server.pid()).value_or(0);
   const PublisherResult result = run_publisher(publisher, "publish " + target, {});
@@ -63,6 +68,7 @@ void run_publish(const PublishOptions& options) {
                            {"target", target},
                            {"connections", options.connections},
                            {"rooms", options.rooms},
+                           {"batch", options.batch},
                            {"acked", result.acked},
                            {"errors", result.errors},
                            {"elapsed_s", result.elapsed_s},

@@ -10,14 +10,15 @@ namespace herald::bench {
 
 struct PublishOptions {
   ServerChoice server;
-  std::size_t connections = 64;  // HTTP keep-alive connections, one publish in flight on each
+  std::size_t connections = 64;  // HTTP keep-alive connections, one request in flight on each
+  std::size_t batch = 100;       // messages per request (Herald's batch publish)
   std::size_t rooms = 64;
   std::chrono::seconds duration{10};
   std::size_t payload_bytes = 64;
   std::filesystem::path out = "bench/results/publish.json";  // the chart goes beside it
 };
 
-// Durable publishes: every connection publishes its next message as soon as the last one is
+// Durable publishes: every connection publishes its next batch as soon as the last one is
 // acknowledged (Herald answers after the commit). Reports acknowledged publishes per second,
 // the acknowledgement latency and the server's CPU; writes the JSON and the latency CDF.
 void run_publish(const PublishOptions& options);

@@ -176,18 +176,18 @@ ClientFrame decode_publish(const json::object& frame) {
   return publish;
 }
 
-// Parses `text` as a JSON object and hands it to `decode`.
+// Frames are small: they parse into a stack arena and fall back to the heap only for big ones.
+constexpr std::size_t kParseArena = 4096;
+
+// Parses `text` and hands the value to `decode`, whose result it returns.
 template <typename Decode>
-ClientFrame with_object(std::string_view text, Decode decode) {
-  // Frames are small: parse into a stack arena and fall back to the heap only for big ones.
-  unsigned char arena[4096];
+auto with_value(std::string_view text, Decode decode) -> decltype(decode(json::value())) {
+  unsigned char arena[kParseArena];
   json::monotonic_resource resource(arena, sizeof(arena));
   json::error_code ec;
   const json::value value = json::parse(text, ec, &resource);
   if (ec) return error(ProtocolError::bad_json, "not valid JSON: " + ec.message());
-  const auto* object = value.if_object();
-  if (object == nullptr) return error(ProtocolError::bad_json, "a frame must be a JSON object");
-  return decode(*object);
+  return decode(value);
 }
 
 ClientFrame decode_object(const json::object& frame) {
@@ -205,16 +205,55 @@ ClientFrame decode_object(const json::object& frame) {
   return error(ProtocolError::unknown_op, "unknown op");
 }
 
+// Element `index` of a batch, as a PublishRequest's message; errors name the element.
+ClientFrame decode_batch_element(const json::value& element, std::size_t index) {
+  const auto* object = element.if_object();
+  ClientFrame frame = object != nullptr
+                          ? decode_publish(*object)
+                          : error(ProtocolError::bad_json, "a message must be a JSON object");
+  if (auto* e = std::get_if<DecodeError>(&frame)) {
+    e->reason = "message " + std::to_string(index) + ": " + e->reason;
+  }
+  return frame;
+}
+
+std::variant<PublishRequest, DecodeError> decode_batch(const json::array& elements) {
+  if (elements.empty() || elements.size() > kMaxPublishBatch) {
+    return error(ProtocolError::bad_frame,
+                 "a batch holds 1 to " + std::to_string(kMaxPublishBatch) + " messages");
+  }
+  PublishRequest request{{}, true};
+  request.messages.reserve(elements.size());
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    ClientFrame frame = decode_batch_element(elements[i], i);
+    if (auto* e = std::get_if<DecodeError>(&frame)) return std::move(*e);
+    request.messages.push_back(std::get<PublishFrame>(std::move(frame)));
+  }
+  return request;
+}
+
 }  // namespace
 
 ClientFrame decode_client_frame(std::string_view text) {
-  return with_object(text, decode_object);
+  return with_value(text, [](const json::value& value) -> ClientFrame {
+    const auto* object = value.if_object();
+    if (object == nullptr) return error(ProtocolError::bad_json, "a frame must be a JSON object");
+    return decode_object(*object);
+  });
 }
 
-std::variant<PublishFrame, DecodeError> decode_publish_request(std::string_view body) {
-  ClientFrame frame = with_object(body, decode_publish);
-  if (auto* publish = std::get_if<PublishFrame>(&frame)) return std::move(*publish);
-  return std::get<DecodeError>(std::move(frame));
+std::variant<PublishRequest, DecodeError> decode_publish_request(std::string_view body) {
+  using Result = std::variant<PublishRequest, DecodeError>;
+  return with_value(body, [](const json::value& value) -> Result {
+    if (const auto* elements = value.if_array()) return decode_batch(*elements);
+    const auto* object = value.if_object();
+    if (object == nullptr) {
+      return error(ProtocolError::bad_json, "the body must be a JSON object or an array of them");
+    }
+    ClientFrame frame = decode_publish(*object);
+    if (auto* e = std::get_if<DecodeError>(&frame)) return std::move(*e);
+    return PublishRequest{{std::get<PublishFrame>(std::move(frame))}, false};
+  });
 }
 
 }  // namespace herald

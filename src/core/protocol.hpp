@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/message.hpp"
 #include "core/metrics.hpp"
@@ -48,8 +49,14 @@ using ClientFrame = std::variant<HelloFrame, JoinFrame, LeaveFrame, PublishFrame
 
 ClientFrame decode_client_frame(std::string_view text);
 
-// The body of the server API's publish: a publish frame without `op`.
-std::variant<PublishFrame, DecodeError> decode_publish_request(std::string_view body);
+// The body of the server API's publish: a publish frame without `op`, or a batch of them: an
+// array of 1 to kMaxPublishBatch.
+struct PublishRequest {
+  std::vector<PublishFrame> messages;
+  bool batch = false;  // the body was an array, so the answer is one too
+};
+constexpr std::size_t kMaxPublishBatch = 1000;
+std::variant<PublishRequest, DecodeError> decode_publish_request(std::string_view body);
 
 // Room names: 1..128 bytes of [A-Za-z0-9_.:@/-], so they are safe in URLs, logs and keys.
 bool valid_room(std::string_view room);

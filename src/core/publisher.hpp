@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <system_error>
+#include <vector>
 
 #include "bus/bus.hpp"
 #include "store/cache.hpp"
@@ -9,16 +10,26 @@
 
 namespace herald {
 
-// The durable publish path: store (assigns seq, commits), then recent cache, then bus. The
-// handler runs after the commit, on the store's thread.
+// What became of one published message.
+struct Published {
+  EnvelopePtr envelope;  // the message as stored: the new one, or the original of a duplicate
+  bool duplicate = false;
+};
+
+// The durable publish path: store (assigns seq, commits), then recent cache, then bus. Handlers
+// run after the commit, on the store's thread.
 class Publisher {
  public:
   using Handler = std::function<void(std::error_code, const Message&, bool duplicate)>;
+  // With what became of each message in request order; or with an error and none.
+  using BatchHandler = std::function<void(std::error_code, const std::vector<Published>&)>;
 
   Publisher(MessageStore& store, RecentCache& cache, Bus& bus)
       : store_(store), cache_(cache), bus_(bus) {}
 
   void publish(AppendRequest request, Handler done);
+  // Publishes `requests` in order, committed together: the cheaper way to publish many.
+  void publish_batch(std::vector<AppendRequest> requests, BatchHandler done);
 
  private:
   MessageStore& store_;

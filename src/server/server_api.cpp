@@ -15,6 +15,8 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr std::size_t kDefaultHistoryLimit = 100;
+constexpr std::size_t kMaxBatchBodyBytes = std::size_t{1024} * 1024;
+constexpr std::size_t kEnvelopeBytes = 1024;  // a message's room, id and field names
 
 // Compares in time independent of where the strings differ, so the key cannot be guessed
 // byte by byte from response times.
@@ -65,6 +67,18 @@ std::string ack_body(const Message& message, bool duplicate) {
   return body;
 }
 
+// The answer to a publish: one ack, or for a batch an array of them in request order.
+std::string publish_body(const std::vector<Published>& published, bool batch) {
+  if (!batch) return ack_body(published.front().envelope->msg, published.front().duplicate);
+  std::string body = "[";
+  for (const Published& one : published) {
+    if (body.size() > 1) body += ',';
+    body += ack_body(one.envelope->msg, one.duplicate);
+  }
+  body += ']';
+  return body;
+}
+
 void publish(const ServerApi& api, const HttpRequest& request, Respond respond) {
   if (auto refused = refuse(request, api.api_key)) return respond(std::move(*refused));
   auto decoded = decode_publish_request(request.body());
@@ -73,22 +87,28 @@ void publish(const ServerApi& api, const HttpRequest& request, Respond respond) 
     return respond(
         json_error(request, http::status::bad_request, to_string(error->code), error->reason));
   }
-  auto& frame = std::get<PublishFrame>(decoded);
-  if (frame.data.size() > api.limits.max_frame_bytes) {
-    api.metrics.count(ProtocolError::frame_too_big);
-    return respond(json_error(request, http::status::payload_too_large, "too_large",
-                              "data is over the message size limit"));
+  auto& messages = std::get<PublishRequest>(decoded).messages;
+  for (const PublishFrame& frame : messages) {
+    if (frame.data.size() > api.limits.max_frame_bytes) {
+      api.metrics.count(ProtocolError::frame_too_big);
+      return respond(json_error(request, http::status::payload_too_large, "too_large",
+                                "data is over the message size limit"));
+    }
   }
-  AppendRequest append{std::move(frame.room), std::move(frame.id), std::move(frame.data)};
-  api.publisher.publish(
-      std::move(append), [request, respond = std::move(respond)](
-                             std::error_code ec, const Message& message, bool duplicate) {
+  std::vector<AppendRequest> appends;
+  appends.reserve(messages.size());
+  for (PublishFrame& frame : messages)
+    appends.push_back({std::move(frame.room), std::move(frame.id), std::move(frame.data)});
+  api.publisher.publish_batch(
+      std::move(appends),
+      [head = HttpRequest(request.base()), batch = std::get<PublishRequest>(decoded).batch,
+       respond = std::move(respond)](std::error_code ec, const std::vector<Published>& published) {
         if (ec) {
-          respond(json_error(request, http::status::service_unavailable, "unavailable",
-                             "the message was not stored; retry"));
-          return;
+          // Retrying is safe: with ids, what was stored comes back as a duplicate.
+          return respond(json_error(head, http::status::service_unavailable, "unavailable",
+                                    "the message was not stored; retry"));
         }
-        respond(json_response(request, http::status::ok, ack_body(message, duplicate)));
+        respond(json_response(head, http::status::ok, publish_body(published, batch)));
       });
 }
 
@@ -201,9 +221,15 @@ void user_status(const ServerApi& api, const HttpRequest& request, Respond respo
 }  // namespace
 
 void add_server_api(HttpRouter& router, const ServerApi& api) {
-  router.add(http::verb::post, "/api/publish", [&api](const HttpRequest& request, Respond respond) {
-    publish(api, request, std::move(respond));
-  });
+  // A batch takes a bigger body than a single message; bodies over the limit get 413.
+  const std::size_t publish_body_limit =
+      std::max(kMaxBatchBodyBytes, api.limits.max_frame_bytes + kEnvelopeBytes);
+  router.add(
+      http::verb::post, "/api/publish",
+      [&api](const HttpRequest& request, Respond respond) {
+        publish(api, request, std::move(respond));
+      },
+      publish_body_limit);
   router.add(http::verb::get, "/api/history", [&api](const HttpRequest& request, Respond respond) {
     history(api, request, std::move(respond));
   });

@@ -34,12 +34,25 @@ struct StoredRange {
 class MessageStore {
  public:
   using AppendHandler = std::function<void(std::error_code, AppendResult)>;
+  using BatchHandler = std::function<void(std::error_code, std::vector<AppendResult>)>;
   using ReadHandler = std::function<void(std::error_code, StoredRange)>;
 
   virtual ~MessageStore() = default;
 
-  virtual void append(AppendRequest request, AppendHandler done) = 0;
+  // Appends `requests` in their order. `done` runs once, when all of them are committed, with
+  // their results in the same order; or with an error and no results, when they are not.
+  virtual void append_batch(std::vector<AppendRequest> requests, BatchHandler done) = 0;
   virtual void read(std::string room, Seq after, std::size_t limit, ReadHandler done) = 0;
+
+  // A batch of one.
+  void append(AppendRequest request, AppendHandler done) {
+    std::vector<AppendRequest> one;
+    one.push_back(std::move(request));
+    append_batch(std::move(one),
+                 [done = std::move(done)](std::error_code ec, std::vector<AppendResult> results) {
+                   done(ec, results.empty() ? AppendResult{} : std::move(results.front()));
+                 });
+  }
 };
 
 }  // namespace herald

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/thread_name.hpp"
+
 namespace herald {
 namespace {
 
@@ -199,8 +201,8 @@ class JobQueue {
     ready_.notify_all();
   }
 
-  // Up to `max` jobs, waiting for the first until `deadline` (then none); nullopt once closed and
-  // drained.
+  // Jobs weighing up to `max` together (see weight()), but at least one, waiting for the first
+  // until `deadline` (then none); nullopt once closed and drained.
   std::optional<std::vector<Job>> take(std::size_t max,
                                        std::optional<Clock::time_point> deadline = {}) {
     std::unique_lock lock(mutex_);
@@ -211,9 +213,13 @@ class JobQueue {
       ready_.wait(lock, ready);
     }
     if (closed_ && jobs_.empty()) return std::nullopt;
-    const auto end = jobs_.begin() + static_cast<std::ptrdiff_t>(std::min(max, jobs_.size()));
-    std::vector<Job> taken(std::make_move_iterator(jobs_.begin()), std::make_move_iterator(end));
-    jobs_.erase(jobs_.begin(), end);
+    std::vector<Job> taken;
+    for (std::size_t total = 0;
+         !jobs_.empty() && (taken.empty() || total + weight(jobs_.front()) <= max);) {
+      total += weight(jobs_.front());
+      taken.push_back(std::move(jobs_.front()));
+      jobs_.pop_front();
+    }
     return taken;
   }
 
@@ -238,8 +244,8 @@ Connection open_for_writing(const fs::path& file, const SqliteStoreOptions& opti
 }
 
 struct PendingAppend {
-  AppendRequest request;
-  MessageStore::AppendHandler done;
+  std::vector<AppendRequest> requests;
+  MessageStore::BatchHandler done;
 };
 
 struct PendingRead {
@@ -249,6 +255,14 @@ struct PendingRead {
   MessageStore::ReadHandler done;
 };
 
+// What a job weighs against a queue's `max`: appends count one per message.
+std::size_t weight(const PendingAppend& append) {
+  return append.requests.size();
+}
+std::size_t weight(const PendingRead& /*read*/) {
+  return 1;
+}
+
 }  // namespace
 
 class SqliteStore::Writer {
@@ -256,7 +270,10 @@ class SqliteStore::Writer {
   Writer(const fs::path& file, const SqliteStoreOptions& options, Metrics& metrics)
       : options_(options), metrics_(metrics), db_(open_for_writing(file, options)) {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      name_this_thread("store-writer");
+      run();
+    });
   }
 
   ~Writer() { stop(); }
@@ -283,7 +300,7 @@ class SqliteStore::Writer {
   void commit(std::vector<PendingAppend>& batch) {
     const auto started = Clock::now();
     Rooms touched;
-    std::vector<AppendResult> results;
+    std::vector<std::vector<AppendResult>> results;
     try {
       Query(begin_).step();
       results = write(batch, now_ms(), touched);
@@ -295,22 +312,30 @@ class SqliteStore::Writer {
     metrics_.store_commit_seconds.observe(
         std::chrono::duration<double>(Clock::now() - started).count());
     commits_.fetch_add(1, std::memory_order_relaxed);
-    metrics_.messages_in.add(static_cast<std::uint64_t>(std::count_if(
-        results.begin(), results.end(), [](const AppendResult& r) { return !r.duplicate; })));
+    count_stored(results);
     dirty_.merge(touched);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i].done({}, std::move(results[i]));
     }
   }
 
+  void count_stored(const std::vector<std::vector<AppendResult>>& results) {
+    std::uint64_t stored = 0;
+    for (const auto& job : results)
+      stored += static_cast<std::uint64_t>(std::count_if(
+          job.begin(), job.end(), [](const AppendResult& r) { return !r.duplicate; }));
+    metrics_.messages_in.add(stored);
+  }
+
   // Runs inside the transaction; `touched` collects the rooms whose cached head moved. Moves the
   // payloads out of the requests: they are not needed again, whatever the outcome.
-  std::vector<AppendResult> write(std::vector<PendingAppend>& batch, std::int64_t ts_ms,
-                                  Rooms& touched) {
-    std::vector<AppendResult> results;
-    results.reserve(batch.size());
-    for (auto& pending : batch) {
-      results.push_back(write_one(pending.request, ts_ms, touched));
+  std::vector<std::vector<AppendResult>> write(std::vector<PendingAppend>& batch,
+                                               std::int64_t ts_ms, Rooms& touched) {
+    std::vector<std::vector<AppendResult>> results(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      results[i].reserve(batch[i].requests.size());
+      for (AppendRequest& request : batch[i].requests)
+        results[i].push_back(write_one(request, ts_ms, touched));
     }
     for (const auto& room : touched) {
       Query(save_head_).bind(room).bind(to_db(heads_.at(room))).step();
@@ -323,7 +348,8 @@ class SqliteStore::Writer {
     // a retry within the same batch a duplicate too.
     if (auto original = find_by_id(request.room, request.id)) return {std::move(*original), true};
     Seq& head = cached_head(request.room);
-    Message message{request.room, head + 1, std::move(request.id), std::move(request.data), ts_ms};
+    Message message{std::move(request.room), head + 1, std::move(request.id),
+                    std::move(request.data), ts_ms};
     Query(insert_)
         .bind(message.room)
         .bind(to_db(message.seq))
@@ -466,7 +492,10 @@ class SqliteStore::Reader {
  public:
   Reader(const fs::path& file, Metrics& metrics)
       : metrics_(metrics), db_(file, SQLITE_OPEN_READONLY) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      name_this_thread("store-reader");
+      run();
+    });
   }
 
   ~Reader() { stop(); }
@@ -555,8 +584,8 @@ SqliteStore::~SqliteStore() {
   reader_->stop();
 }
 
-void SqliteStore::append(AppendRequest request, AppendHandler done) {
-  PendingAppend pending{std::move(request), std::move(done)};
+void SqliteStore::append_batch(std::vector<AppendRequest> requests, BatchHandler done) {
+  PendingAppend pending{std::move(requests), std::move(done)};
   if (!writer_->push(std::move(pending))) {
     pending.done(std::make_error_code(std::errc::operation_canceled), {});
   }

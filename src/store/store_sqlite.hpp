@@ -16,13 +16,14 @@ struct SqliteStoreOptions {
   std::size_t retention_messages = 10000;     // newest messages kept per room; 0: no count limit
   std::chrono::seconds retention_age{86400};  // older messages are deleted; 0: no age limit
   bool sync_full = true;  // FULL survives power loss; NORMAL only a process crash, but is faster
-  std::size_t max_batch = 4096;  // appends committed in one transaction at most
+  std::size_t max_batch = 4096;  // appends in one transaction at most, unless one batch is bigger
 };
 
 // The embedded MessageStore: one SQLite file in WAL mode.
 //
 // A writer thread with its own connection commits whatever appends queued up while the previous
 // commit ran, all in one transaction (group commit), then calls their handlers in queue order.
+// A batch is never split: it commits in one transaction.
 // A reader thread with its own read-only connection serves reads concurrently. Handlers run on
 // these threads, so they must be quick (post the result elsewhere) and must not throw.
 //
@@ -38,7 +39,7 @@ class SqliteStore final : public MessageStore {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  void append(AppendRequest request, AppendHandler done) override;
+  void append_batch(std::vector<AppendRequest> requests, BatchHandler done) override;
   void read(std::string room, Seq after, std::size_t limit, ReadHandler done) override;
 
   // Append transactions committed so far (retention pruning not included).

@@ -76,9 +76,22 @@ void HttpConnection::start() {
 void HttpConnection::read() {
   parser_.emplace();
   parser_->header_limit(kHeaderLimit);
-  // A publish body carries one message: the frame limit plus room for the envelope fields.
-  parser_->body_limit(context_.services.limits.max_frame_bytes + 1024);
+  // The route decides, once the header names it.
+  parser_->body_limit(boost::none);
   stream_.expires_after(kRequestTimeout);
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void HttpConnection::on_header(beast::error_code ec) {
+  if (ec) return on_read(ec);
+  // A body carries one frame, plus room for the envelope fields, unless its route takes more.
+  const std::size_t limit = context_.router.body_limit(parser_->get())
+                                .value_or(context_.services.limits.max_frame_bytes + 1024);
+  parser_->body_limit(limit);
+  // The parser checks a Content-Length against the limit only while it reads the header.
+  if (parser_->content_length().value_or(0) > limit) return on_read(http::error::body_limit);
   http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });

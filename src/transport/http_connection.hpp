@@ -22,6 +22,7 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
 
  private:
   void read();
+  void on_header(boost::beast::error_code ec);
   void on_read(boost::beast::error_code ec);
   // Hands the request to a session transport (WebSocket, SSE, poll) if it asks for one.
   bool hand_over(const HttpRequest& request);

@@ -5,14 +5,20 @@
 namespace herald {
 namespace http = boost::beast::http;
 
-void HttpRouter::add(http::verb method, std::string path, HttpHandler handler) {
-  routes_[{method, std::move(path)}] = std::move(handler);
+void HttpRouter::add(http::verb method, std::string path, HttpHandler handler,
+                     std::optional<std::size_t> body_limit) {
+  routes_[{method, std::move(path)}] = {std::move(handler), body_limit};
+}
+
+std::optional<std::size_t> HttpRouter::body_limit(const HttpRequest& header) const {
+  const auto it = routes_.find(std::pair{header.method(), std::string(request_path(header))});
+  return it == routes_.end() ? std::nullopt : it->second.body_limit;
 }
 
 void HttpRouter::dispatch(const HttpRequest& request, Respond respond) const {
   const std::string path(request_path(request));
   if (const auto it = routes_.find(std::pair{request.method(), path}); it != routes_.end()) {
-    it->second(request, std::move(respond));
+    it->second.handler(request, std::move(respond));
     return;
   }
   const bool known_path = std::any_of(routes_.begin(), routes_.end(), [&](const auto& route) {

@@ -3,6 +3,7 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,11 +19,19 @@ using HttpHandler = std::function<void(const HttpRequest&, Respond)>;
 // Maps method and path (without the query) to a handler.
 class HttpRouter {
  public:
-  void add(boost::beast::http::verb method, std::string path, HttpHandler handler);
+  // `body_limit` is the largest body the route reads; nullopt leaves the connection's default.
+  void add(boost::beast::http::verb method, std::string path, HttpHandler handler,
+           std::optional<std::size_t> body_limit = std::nullopt);
   void dispatch(const HttpRequest& request, Respond respond) const;
+  // The body limit of the route that `header` asks for, if it has one of its own.
+  std::optional<std::size_t> body_limit(const HttpRequest& header) const;
 
  private:
-  std::map<std::pair<boost::beast::http::verb, std::string>, HttpHandler, std::less<>> routes_;
+  struct Route {
+    HttpHandler handler;
+    std::optional<std::size_t> body_limit;
+  };
+  std::map<std::pair<boost::beast::http::verb, std::string>, Route, std::less<>> routes_;
 };
 
 // A response with a body of the given type, keep-alive as the request asked.

@@ -77,7 +77,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check(herald::decode_client_frame(text));
   const auto request = herald::decode_publish_request(text);
-  if (const auto* publish = std::get_if<herald::PublishFrame>(&request)) check(*publish);
+  if (const auto* publish = std::get_if<herald::PublishRequest>(&request)) {
+    require(!publish->messages.empty() && publish->messages.size() <= herald::kMaxPublishBatch);
+    require(publish->batch || publish->messages.size() == 1);
+    for (const herald::PublishFrame& message : publish->messages)
+      check(message);
+  }
   // A cursor is accepted only in its one canonical spelling.
   if (const auto cursor = herald::decode_cursor(text, 100))
     require(herald::encode_cursor(*cursor) == text);

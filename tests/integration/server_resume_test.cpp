@@ -1,5 +1,5 @@
 // Resume: `since` gets exactly the messages after it, a graceful restart costs clients nothing,
-// retention is reported honestly, and the server API publish is idempotent.
+// retention is reported honestly, and the server API publish is idempotent, one message or a batch.
 
 #include <gtest/gtest.h>
 
@@ -16,6 +16,8 @@
 
 namespace herald::test {
 namespace {
+
+namespace web = boost::beast::http;
 
 // Reads msg frames into `log` until it holds `count` of `room`; anything else is a problem.
 void read_msgs(WsProbe& probe, DeliveryLog& log, const std::string& room, std::size_t count) {
@@ -205,6 +207,82 @@ TEST(Resume, ServerApiPublishWithTheSameIdIsStoredOnce) {
   EXPECT_EQ(num(after, "seq"), 1) << json::serialize(after);
   EXPECT_TRUE(after.at("duplicate").as_bool()) << json::serialize(after);
   EXPECT_TRUE(history_matches(api, "idem", {digest("order-17", data), digest("order-18", data)}));
+}
+
+// The acks of a batch answer, as (seq, duplicate) in request order.
+std::vector<std::pair<std::int64_t, bool>> batch_acks(const HttpAnswer& answer) {
+  std::vector<std::pair<std::int64_t, bool>> acks;
+  const json::value body = json::parse(answer.body);
+  for (const json::value& ack : body.as_array())
+    acks.emplace_back(num(ack.as_object(), "seq"), ack.as_object().at("duplicate").as_bool());
+  return acks;
+}
+
+TEST(Resume, ServerApiBatchIsPublishedInOrderAndIdempotently) {
+  ServerProcess server;
+  server.start();
+  Api api(server);
+  WsProbe probe(server.port());
+  probe.hello();
+  probe.join("batch-a");
+  probe.join("batch-b");
+  const std::string batch = R"([{"room":"batch-a","data":1,"id":"x1"},{"room":"batch-b","data":2},)"
+                            R"({"room":"batch-a","data":3,"id":"x3"}])";
+  const HttpAnswer first = api.request(web::verb::post, "/api/publish", batch);
+  ASSERT_EQ(first.status, 200) << first.body;
+  using Acks = std::vector<std::pair<std::int64_t, bool>>;
+  EXPECT_EQ(batch_acks(first), (Acks{{1, false}, {1, false}, {2, false}})) << first.body;
+  std::vector<std::pair<std::string, std::int64_t>> delivered;
+  for (int i = 0; i < 3; ++i) {
+    const json::object msg = probe.expect("msg");
+    delivered.emplace_back(str(msg, "room"), num(msg, "seq"));
+  }
+  // Each room in order; the rooms may interleave as they like.
+  std::erase_if(delivered, [](const auto& d) { return d.first != "batch-a"; });
+  EXPECT_EQ(delivered,
+            (std::vector<std::pair<std::string, std::int64_t>>{{"batch-a", 1}, {"batch-a", 2}}));
+
+  // A retried batch: what had an id is a duplicate, what had none is a new message.
+  const HttpAnswer again = api.request(web::verb::post, "/api/publish", batch);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(batch_acks(again), (Acks{{1, true}, {2, false}, {2, true}})) << again.body;
+
+  // One bad message refuses the whole batch: nothing of it is stored.
+  const HttpAnswer bad = api.request(
+      web::verb::post, "/api/publish",
+      R"([{"room":"batch-c","data":1},{"room":"batch-c"},{"room":"batch-c","data":3}])");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(str(bad.json(), "error"), "bad_frame") << bad.body;
+  EXPECT_TRUE(str(bad.json(), "reason").starts_with("message 1: ")) << bad.body;
+  EXPECT_EQ(api.history("batch-c").head, 0);
+}
+
+TEST(Resume, ServerApiBatchTakesAThousandMessagesUpToAMebibyte) {
+  ServerProcess server;
+  server.start();
+  Api api(server);
+  const auto body = [](std::size_t messages, std::size_t bytes) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < messages; ++i) {
+      if (i > 0) text += ',';
+      text += R"({"room":"big","data":")" + std::string(bytes, 'x') + R"("})";
+    }
+    return text + "]";
+  };
+  const HttpAnswer full = api.request(web::verb::post, "/api/publish", body(1000, 1000));
+  ASSERT_EQ(full.status, 200) << full.body.substr(0, 200);
+  const auto acks = batch_acks(full);
+  ASSERT_EQ(acks.size(), 1000U);
+  for (std::size_t i = 0; i < acks.size(); ++i)
+    ASSERT_EQ(acks[i], std::pair(static_cast<std::int64_t>(i + 1), false));
+  EXPECT_EQ(api.history("big").head, 1000);
+
+  const HttpAnswer too_many = api.request(web::verb::post, "/api/publish", body(1001, 1));
+  EXPECT_EQ(too_many.status, 400) << too_many.body;
+  const HttpAnswer too_big = api.request(web::verb::post, "/api/publish", body(1000, 1100));
+  EXPECT_EQ(too_big.status, 413) << too_big.body;
+  EXPECT_EQ(str(too_big.json(), "error"), "too_large") << too_big.body;
+  EXPECT_EQ(api.history("big").head, 1000) << "a refused batch was stored";
 }
 
 }  // namespace

@@ -148,14 +148,22 @@ TEST(Stamp, RoundTripsThroughAHeraldMsgFrame) {
 }
 
 TEST(PublishRequest, CarriesTheSameDataToEitherServer) {
-  const std::string herald = publish_request(Target::herald, "h:1", "key", "r-1", "hb:1:2:");
+  const std::vector<PublishItem> one{{"r-1", "hb:1:2:"}};
+  const std::string herald = publish_request(Target::herald, "h:1", "key", one);
   EXPECT_TRUE(herald.starts_with("POST /api/publish HTTP/1.1\r\n"));
   EXPECT_NE(herald.find("Authorization: Bearer key\r\n"), std::string::npos);
   EXPECT_TRUE(herald.ends_with(R"({"room":"r-1","data":"hb:1:2:"})"));
-  const std::string nchan = publish_request(Target::nchan, "h:1", "key", "r-1", "hb:1:2:");
+  const std::string nchan = publish_request(Target::nchan, "h:1", "key", one);
   EXPECT_TRUE(nchan.starts_with("POST /pub/r-1 HTTP/1.1\r\n"));
   EXPECT_NE(nchan.find("Content-Length: 9\r\n"), std::string::npos);
   EXPECT_TRUE(nchan.ends_with("\r\n\r\n\"hb:1:2:\""));
+}
+
+TEST(PublishRequest, SeveralMessagesAreAHeraldBatch) {
+  const std::vector<PublishItem> two{{"r-1", "a"}, {"r-2", "b"}};
+  const std::string herald = publish_request(Target::herald, "h:1", "key", two);
+  EXPECT_TRUE(herald.ends_with(R"([{"room":"r-1","data":"a"},{"room":"r-2","data":"b"}])"));
+  EXPECT_THROW(publish_request(Target::nchan, "h:1", "key", two), std::invalid_argument);
 }
 
 TEST(DeliveryLog, TellsDuplicatesFromLateArrivals) {

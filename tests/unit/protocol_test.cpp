@@ -253,11 +253,45 @@ TEST(protocol, DecodePublishInvalidIdIsRefusedNamingTheRoomOnly) {
 
 TEST(protocol, DecodePublishRequestBodyWithoutOp) {
   const auto result = decode_publish_request(R"({"room":"r","data":{"x":1},"id":"k"})");
-  const auto* publish = std::get_if<PublishFrame>(&result);
-  ASSERT_NE(publish, nullptr);
-  EXPECT_EQ(publish->room, "r");
-  EXPECT_EQ(publish->id, "k");
-  EXPECT_EQ(publish->data, R"({"x":1})");
+  const auto* request = std::get_if<PublishRequest>(&result);
+  ASSERT_NE(request, nullptr);
+  EXPECT_FALSE(request->batch);
+  ASSERT_EQ(request->messages.size(), 1U);
+  EXPECT_EQ(request->messages[0].room, "r");
+  EXPECT_EQ(request->messages[0].id, "k");
+  EXPECT_EQ(request->messages[0].data, R"({"x":1})");
+}
+
+TEST(protocol, DecodePublishRequestBatchKeepsTheOrder) {
+  const auto result =
+      decode_publish_request(R"([{"room":"a","data":1,"id":"x"},{"room":"b","data":[2]}])");
+  const auto* request = std::get_if<PublishRequest>(&result);
+  ASSERT_NE(request, nullptr);
+  EXPECT_TRUE(request->batch);
+  ASSERT_EQ(request->messages.size(), 2U);
+  EXPECT_EQ(request->messages[0].room, "a");
+  EXPECT_EQ(request->messages[0].id, "x");
+  EXPECT_EQ(request->messages[1].room, "b");
+  EXPECT_EQ(request->messages[1].data, "[2]");
+}
+
+TEST(protocol, DecodePublishRequestBatchErrorsNameTheMessage) {
+  const auto bad = decode_publish_request(R"([{"room":"a","data":1},{"room":"a"}])");
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(bad));
+  EXPECT_EQ(std::get<DecodeError>(bad).code, ProtocolError::bad_frame);
+  EXPECT_TRUE(std::get<DecodeError>(bad).reason.starts_with("message 1: "));
+  const auto not_object = decode_publish_request(R"([{"room":"a","data":1},7])");
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(not_object));
+  EXPECT_EQ(std::get<DecodeError>(not_object).code, ProtocolError::bad_json);
+  const auto empty = decode_publish_request("[]");
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(empty));
+  EXPECT_EQ(std::get<DecodeError>(empty).code, ProtocolError::bad_frame);
+  std::string too_many = "[";
+  for (std::size_t i = 0; i <= kMaxPublishBatch; ++i)
+    too_many += std::string(i == 0 ? "" : ",") + R"({"room":"a","data":1})";
+  const auto over = decode_publish_request(too_many + "]");
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(over));
+  EXPECT_EQ(std::get<DecodeError>(over).code, ProtocolError::bad_frame);
 }
 
 TEST(protocol, DecodePublishRequestErrors) {
@@ -267,6 +301,9 @@ TEST(protocol, DecodePublishRequestErrors) {
   const auto no_room = decode_publish_request(R"({"data":1})");
   ASSERT_TRUE(std::holds_alternative<DecodeError>(no_room));
   EXPECT_EQ(std::get<DecodeError>(no_room).code, ProtocolError::bad_frame);
+  const auto scalar = decode_publish_request("3");
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(scalar));
+  EXPECT_EQ(std::get<DecodeError>(scalar).code, ProtocolError::bad_json);
 }
 
 TEST(protocol, DecodeErrorNotJson) {

@@ -127,24 +127,17 @@ class FakeStore final : public MessageStore {
   }
   std::size_t stored(const std::string& room) { return rooms_[room].messages.size(); }
 
-  void append(AppendRequest request, AppendHandler done) override {
+  void append_batch(std::vector<AppendRequest> requests, BatchHandler done) override {
     ++appends;
     if (fail_appends) {
-      pending_appends_.push_back([done = std::move(done)] {
-        done(std::make_error_code(std::errc::io_error), AppendResult{});
-      });
+      pending_appends_.push_back(
+          [done = std::move(done)] { done(std::make_error_code(std::errc::io_error), {}); });
       return;
     }
-    AppendResult result;
-    if (const auto original = find_id(request.room, request.id)) {
-      result = {*original, true};
-    } else {
-      // The commit happens now; the handler runs when the test completes it.
-      result.message = put(request.room, request.id);
-      result.message.data = request.data;
-      rooms_[request.room].messages.back().data = request.data;
-    }
-    pending_appends_.push_back([done = std::move(done), result] { done({}, result); });
+    std::vector<AppendResult> results;
+    for (const AppendRequest& request : requests)
+      results.push_back(commit(request));
+    pending_appends_.push_back([done = std::move(done), results] { done({}, results); });
   }
 
   void read(std::string room, Seq after, std::size_t limit, ReadHandler done) override {
@@ -198,6 +191,15 @@ class FakeStore final : public MessageStore {
     ReadHandler done;
     std::optional<StoredRange> snapshot;
   };
+
+  // The commit happens now; the handler runs when the test completes it.
+  AppendResult commit(const AppendRequest& request) {
+    if (const auto original = find_id(request.room, request.id)) return {*original, true};
+    AppendResult result{put(request.room, request.id), false};
+    result.message.data = request.data;
+    rooms_[request.room].messages.back().data = request.data;
+    return result;
+  }
 
   std::optional<Message> find_id(const std::string& room, const std::string& id) {
     if (id.empty()) return std::nullopt;
