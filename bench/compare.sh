@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Herald beside Nchan in the same run. Both servers are pinned to one CPU (Herald with one event
 # loop, nginx with one worker), the load generator to the other; the same scenarios run against
-# each, the results go to bench/results/compare/, and one table of ratios is printed.
+# each, then the bare-writer floor on the servers' CPU; the results go to bench/results/compare/,
+# and one table of ratios is printed.
 #
 #   bench/compare.sh            # after `make build`; needs nginx, libnginx-mod-nchan, jq
 #
@@ -82,6 +83,10 @@ both fanout fanout --subscribers 10000 --rooms 10 --rate 50 --duration "$DURATIO
 both fanout small-rooms --subscribers 10000 --rooms 5000 --rate 5000 --duration "$DURATION" \
   --publish-connections 256
 both max max --subscribers 10000 --rooms 10 --rate 20 --factor 1.5 --steps 7 --duration 8
+# The floor under the fan-out: a bare writer on the servers' CPU, one frame per write, no server.
+echo "== floor"
+taskset -c "$LOAD_CPU" "$HERALD" bench floor --writer-cpu "$SERVER_CPU" --connections 10000 \
+  --rate 50000 --duration "$DURATION" --out "$OUT/floor.json"
 
 value() {  # NAME TARGET JQ-PATH
   jq -r "$3" "$OUT/$1-$2.json"
@@ -109,4 +114,9 @@ row() {  # LABEL NAME JQ-PATH: Herald, Nchan and Herald / Nchan
     row "$name: tool CPU s" "$name" .tool_cpu_s
   done
   row "max: highest deliveries / s (p99 < 100 ms, no loss)" max .highest_deliveries_per_s
+  floor=$(jq -r .writer_cpu_us_per_write "$OUT/floor.json")
+  awk -v f="$floor" -v h="$(value fanout herald .server_cpu_us_per_delivery)" \
+    -v n="$(value fanout nchan .server_cpu_us_per_delivery)" 'BEGIN {
+      printf "%-56s %14.2f\n", "floor: bare writer CPU us / write (one frame each)", f
+      printf "%-56s %14.2f %14.2f\n", "fanout: CPU / delivery over the floor", h / f, n / f }'
 } | tee "$OUT/table.txt"

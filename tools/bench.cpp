@@ -7,6 +7,7 @@
 #include "bench/presence_worker.hpp"
 #include "bench/publisher_worker.hpp"
 #include "bench/scenario_fanout.hpp"
+#include "bench/scenario_floor.hpp"
 #include "bench/scenario_idle.hpp"
 #include "bench/scenario_max.hpp"
 #include "bench/scenario_presence.hpp"
@@ -163,6 +164,22 @@ void add_publish(CLI::App& bench) {
   publish->callback([options] { bench::run_publish(*options); });
 }
 
+void add_floor(CLI::App& bench) {
+  auto options = std::make_shared<bench::FloorOptions>();
+  CLI::App* floor = bench.add_subcommand(
+      "floor", "The machine's floor: a bare writer's CPU per single-frame write, no server");
+  add_positive(*floor, "--connections", options->connections, "Loopback TCP connections");
+  add_positive(*floor, "--rate", options->rate, "Writes per second, over all connections");
+  add_positive(*floor, "--duration", options->duration, "Seconds of writing");
+  floor->add_option("--frame-bytes", options->frame_bytes, "Bytes of each frame, header included")
+      ->check(CLI::Range(4, 65535))
+      ->capture_default_str();
+  floor->add_option("--writer-cpu", options->writer_cpu, "CPU to pin the writer to; -1: none")
+      ->capture_default_str();
+  floor->add_option("--out", options->out, "JSON result")->capture_default_str();
+  floor->callback([options] { bench::run_floor(*options); });
+}
+
 // The bench starts copies of itself as `herald bench-worker SCENARIO JSON`.
 void add_worker(CLI::App& app) {
   auto scenario = std::make_shared<std::string>();
@@ -202,6 +219,7 @@ void add_bench_command(CLI::App& app) {
   add_fanout(*bench);
   add_max(*bench);
   add_publish(*bench);
+  add_floor(*bench);
   add_worker(app);
 }
 
