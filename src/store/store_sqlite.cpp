@@ -33,12 +33,19 @@ constexpr auto kPruneInterval = std::chrono::seconds(1);
 // Reads taken off the queue at once; each still runs in its own transaction.
 constexpr std::size_t kReadBatch = 64;
 
+// Recorded in PRAGMA user_version. Version 0 indexed every message by ts for the age prune;
+// version 1 keeps each room's oldest ts instead, so an append costs one index update less.
+constexpr int kSchemaVersion = 1;
+
+// rooms.oldest_ts is the ts of the room's first stored message (by seq), NULL when it has none.
 constexpr std::string_view kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS rooms(
+CREATE TABLE rooms(
   room TEXT PRIMARY KEY,
-  head INTEGER NOT NULL
+  head INTEGER NOT NULL,
+  oldest_ts INTEGER
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS messages(
+CREATE INDEX rooms_by_oldest_ts ON rooms(oldest_ts);
+CREATE TABLE messages(
   room TEXT NOT NULL,
   seq INTEGER NOT NULL,
   id TEXT NOT NULL,
@@ -46,8 +53,15 @@ CREATE TABLE IF NOT EXISTS messages(
   data TEXT NOT NULL,
   PRIMARY KEY(room, seq)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages(room, id) WHERE id != '';
-CREATE INDEX IF NOT EXISTS messages_by_ts ON messages(ts);
+CREATE UNIQUE INDEX messages_by_id ON messages(room, id) WHERE id != '';
+)sql";
+
+constexpr std::string_view kMigrateFrom0 = R"sql(
+ALTER TABLE rooms ADD COLUMN oldest_ts INTEGER;
+UPDATE rooms SET oldest_ts =
+  (SELECT ts FROM messages WHERE messages.room = rooms.room ORDER BY seq LIMIT 1);
+CREATE INDEX rooms_by_oldest_ts ON rooms(oldest_ts);
+DROP INDEX IF EXISTS messages_by_ts;
 )sql";
 
 std::int64_t now_ms() {
@@ -230,6 +244,39 @@ class JobQueue {
   bool closed_ = false;
 };
 
+int schema_version(const Connection& db) {
+  const Statement pragma(db, "PRAGMA user_version");
+  Query query(pragma);
+  return query.step() ? static_cast<int>(query.integer(0)) : 0;
+}
+
+// Version 0 has no number of its own: only its tables tell it from a new file.
+bool has_tables(const Connection& db) {
+  const Statement tables(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1");
+  return Query(tables).step();
+}
+
+// In one transaction: a failed or interrupted upgrade leaves the file as it was.
+void upgrade_schema(Connection& db) {
+  const Statement rollback(db, "ROLLBACK");
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const int version = schema_version(db);
+    if (version > kSchemaVersion) {
+      throw std::runtime_error("schema version " + std::to_string(version) +
+                               " is newer than this build's " + std::to_string(kSchemaVersion));
+    }
+    if (version < kSchemaVersion) {
+      db.exec(has_tables(db) ? kMigrateFrom0 : kSchema);
+      db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    }
+    db.exec("COMMIT");
+  } catch (const std::exception&) {
+    rollback_if_open(db, rollback);
+    throw;
+  }
+}
+
 Connection open_for_writing(const fs::path& file, const SqliteStoreOptions& options) {
   Connection db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   {
@@ -239,7 +286,7 @@ Connection open_for_writing(const fs::path& file, const SqliteStoreOptions& opti
     if (!query.step() || query.text(0) != "wal") throw std::runtime_error("WAL mode unavailable");
   }
   db.exec(options.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-  db.exec(kSchema);
+  upgrade_schema(db);
   return db;
 }
 
@@ -290,6 +337,12 @@ class SqliteStore::Writer {
  private:
   using Rooms = std::unordered_set<std::string>;
 
+  // A room's row in `rooms`, as committed or about to be.
+  struct CachedRoom {
+    Seq head = 0;
+    bool stored = false;  // has stored messages, so its oldest_ts is set
+  };
+
   void run() {
     while (auto batch = queue_.take(options_.max_batch, next_prune_)) {
       if (!batch->empty()) commit(*batch);
@@ -338,7 +391,7 @@ class SqliteStore::Writer {
         results[i].push_back(write_one(request, ts_ms, touched));
     }
     for (const auto& room : touched) {
-      Query(save_head_).bind(room).bind(to_db(heads_.at(room))).step();
+      save_head(room);
     }
     return results;
   }
@@ -369,12 +422,23 @@ class SqliteStore::Writer {
     return Message{room, query.seq(0), id, query.text(2), query.integer(1)};
   }
 
-  Seq& cached_head(const std::string& room) {
+  Seq& cached_head(const std::string& room) { return cached_room(room).head; }
+
+  CachedRoom& cached_room(const std::string& room) {
     const auto found = heads_.find(room);
     if (found != heads_.end()) return found->second;
     Query query(load_head_);
-    const Seq head = query.bind(room).step() ? query.seq(0) : 0;
-    return heads_.emplace(room, head).first->second;
+    CachedRoom loaded;
+    if (query.bind(room).step()) loaded = {query.seq(0), !query.null(1)};
+    return heads_.emplace(room, loaded).first->second;
+  }
+
+  // Sets oldest_ts only when the room's first stored message arrives: appends to a room that
+  // has messages leave it, and its index, untouched.
+  void save_head(const std::string& room) {
+    CachedRoom& cached = heads_.at(room);
+    Query(cached.stored ? save_head_ : save_first_head_).bind(room).bind(to_db(cached.head)).step();
+    cached.stored = true;
   }
 
   void fail_batch(std::vector<PendingAppend>& batch, const Rooms& touched, const char* what) {
@@ -400,6 +464,8 @@ class SqliteStore::Writer {
       Query(commit_).step();
     } catch (const std::exception& e) {
       rollback_if_open(db_, rollback_);
+      // The cache may record deletions that were just rolled back: reload it from the table.
+      heads_.clear();
       metrics_.store_errors.add();
       spdlog::warn("message store: retention pruning failed: {}", e.what());
       return;
@@ -408,23 +474,34 @@ class SqliteStore::Writer {
     swept_all_ = true;
   }
 
-  // Deletes, per room, every message up to the newest expired one: a room's messages stay one
-  // contiguous range even if the clock stepped back between commits.
+  // Deletes, per room with an expired oldest message, the leading run of expired messages, so a
+  // room's messages stay one contiguous seq range. The age is thus a lower bound: if the clock
+  // stepped back, a message may outlive it until the messages before it expire too.
   void prune_by_age() {
     if (options_.retention_age.count() <= 0) return;
     const auto age_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention_age);
-    std::vector<std::pair<std::string, Seq>> expired;
-    {
-      Query query(newest_expired_);
-      query.bind(now_ms() - age_ms.count());
-      while (query.step()) {
-        expired.emplace_back(query.text(0), query.seq(1));
-      }
+    const std::int64_t cutoff = now_ms() - age_ms.count();
+    for (const auto& room : rooms_expired(cutoff)) {
+      delete_through(room, last_expired(room, cutoff));
     }
-    for (const auto& [room, seq] : expired) {
-      delete_through(room, seq);
+  }
+
+  std::vector<std::string> rooms_expired(std::int64_t cutoff) {
+    std::vector<std::string> rooms;
+    Query query(rooms_expired_);
+    query.bind(cutoff);
+    while (query.step()) {
+      rooms.push_back(query.text(0));
     }
+    return rooms;
+  }
+
+  // The seq before the room's first unexpired message, or every seq if none is left.
+  Seq last_expired(const std::string& room, std::int64_t cutoff) {
+    Query query(first_unexpired_);
+    if (!query.bind(room).bind(cutoff).step()) return std::numeric_limits<Seq>::max();
+    return query.seq(0) - 1;
   }
 
   // Only rooms appended to since the last prune can exceed the limit, except on the first pass
@@ -452,8 +529,17 @@ class SqliteStore::Writer {
     return rooms;
   }
 
+  // Deleting from the front of a room moves its oldest message, or leaves it with none.
   void delete_through(const std::string& room, Seq seq) {
     Query(delete_through_).bind(room).bind(to_db(seq)).step();
+    // Nothing deleted (the count prune revisits rooms already within their limit): leave
+    // oldest_ts, and its index, alone.
+    if (sqlite3_changes(db_.get()) == 0) return;
+    Query query(refresh_oldest_);
+    const bool stored = query.bind(room).step() && !query.null(0);
+    // A room not cached loads this with its head on first use.
+    const auto found = heads_.find(room);
+    if (found != heads_.end()) found->second.stored = stored;
   }
 
   SqliteStoreOptions options_;
@@ -467,20 +553,31 @@ class SqliteStore::Writer {
       db_, "SELECT seq, ts, data FROM messages WHERE room = ?1 AND id = ?2 AND id != ''"};
   Statement insert_{db_,
                     "INSERT INTO messages(room, seq, id, ts, data) VALUES(?1, ?2, ?3, ?4, ?5)"};
-  Statement load_head_{db_, "SELECT head FROM rooms WHERE room = ?1"};
+  Statement load_head_{db_, "SELECT head, oldest_ts FROM rooms WHERE room = ?1"};
   Statement save_head_{db_,
                        "INSERT INTO rooms(room, head) VALUES(?1, ?2) "
                        "ON CONFLICT(room) DO UPDATE SET head = excluded.head"};
-  // Without statistics SQLite would rather scan the whole table in (room, seq) order; the index
-  // visits only the expired rows.
-  Statement newest_expired_{db_,
-                            "SELECT room, MAX(seq) FROM messages INDEXED BY messages_by_ts "
-                            "WHERE ts < ?1 GROUP BY room"};
+  // Reads the ts back rather than taking the commit's: it stays right however appends get theirs.
+  Statement save_first_head_{
+      db_,
+      "INSERT INTO rooms(room, head, oldest_ts) VALUES(?1, ?2, "
+      "(SELECT ts FROM messages WHERE room = ?1 ORDER BY seq LIMIT 1)) "
+      "ON CONFLICT(room) DO UPDATE SET head = excluded.head, oldest_ts = excluded.oldest_ts"};
+  Statement rooms_expired_{db_, "SELECT room FROM rooms WHERE oldest_ts < ?1"};
+  // Walks the room in seq order from its oldest message: reads only the expired ones and the
+  // first one kept.
+  Statement first_unexpired_{
+      db_, "SELECT seq FROM messages WHERE room = ?1 AND ts >= ?2 ORDER BY seq LIMIT 1"};
+  Statement refresh_oldest_{db_,
+                            "UPDATE rooms SET oldest_ts = "
+                            "(SELECT ts FROM messages WHERE room = ?1 ORDER BY seq LIMIT 1) "
+                            "WHERE room = ?1 RETURNING oldest_ts"};
   Statement all_heads_{db_, "SELECT room, head FROM rooms"};
   Statement delete_through_{db_, "DELETE FROM messages WHERE room = ?1 AND seq <= ?2"};
 
-  std::unordered_map<std::string, Seq> heads_;  // loaded on first use; only this thread writes
-  Rooms dirty_;                                 // appended to since the last successful prune
+  // Loaded on first use; right because only this thread writes.
+  std::unordered_map<std::string, CachedRoom> heads_;
+  Rooms dirty_;  // appended to since the last successful prune
   bool swept_all_ = false;
   Clock::time_point next_prune_ = Clock::now() + kPruneInterval;
   std::atomic<std::uint64_t> commits_{0};

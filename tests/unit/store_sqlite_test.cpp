@@ -12,9 +12,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -105,6 +107,46 @@ void exec_sql(const fs::path& file, const std::string& sql) {
   EXPECT_EQ(rc, SQLITE_OK) << (error != nullptr ? error : "");
   sqlite3_free(error);
   sqlite3_close(db);
+}
+
+// The first column of the first row; nullopt for NULL or no row.
+std::optional<std::int64_t> query_sql(const fs::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::optional<std::int64_t> value;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+    value = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+std::int64_t ms_ago(std::chrono::milliseconds age) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             (std::chrono::system_clock::now() - age).time_since_epoch())
+      .count();
+}
+
+// Gives the room's messages in `seqs` (an SQL list) the ts they would have had `age` ago, and the
+// room the oldest_ts the store keeps: its first message's ts.
+std::string backdate(const std::string& room, const std::string& seqs,
+                     std::chrono::milliseconds age) {
+  return "UPDATE messages SET ts = " + std::to_string(ms_ago(age)) + " WHERE room = '" + room +
+         "' AND seq IN (" + seqs + "); UPDATE rooms SET oldest_ts = (SELECT ts FROM messages " +
+         "WHERE room = rooms.room ORDER BY seq LIMIT 1) WHERE room = '" + room + "';";
+}
+
+std::optional<std::int64_t> oldest_ts(const fs::path& file, const std::string& room) {
+  return query_sql(file, "SELECT oldest_ts FROM rooms WHERE room = '" + room + "'");
+}
+
+std::optional<std::int64_t> message_ts(const fs::path& file, const std::string& room, Seq seq) {
+  return query_sql(
+      file, "SELECT ts FROM messages WHERE room = '" + room + "' AND seq = " + std::to_string(seq));
 }
 
 class SqliteStoreTest : public ::testing::Test {
@@ -381,12 +423,8 @@ TEST_F(SqliteStoreTest, RetentionByAgeDeletesAContiguousPrefix) {
     }
     append(*store, "b");
   }
-  // Two hours old: seq 2 (out of order, as after a clock step) and 3. Seq 1 stays recent.
-  const auto old_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          (std::chrono::system_clock::now() - 2h).time_since_epoch())
-                          .count();
-  exec_sql(file(), "UPDATE messages SET ts = " + std::to_string(old_ms) +
-                       " WHERE room = 'a' AND seq IN (2, 3)");
+  // Expired: seq 1 and 3 two hours old, seq 2 three (out of order, as after a clock step).
+  exec_sql(file(), backdate("a", "1, 3", 2h) + backdate("a", "2", 3h));
 
   auto store = open({.retention_age = 1h});
   const StoredRange range = read_until(*store, "a", [](auto& r) { return r.first_retained > 1; });
@@ -394,6 +432,62 @@ TEST_F(SqliteStoreTest, RetentionByAgeDeletesAContiguousPrefix) {
   EXPECT_EQ(seqs(range), (std::vector<Seq>{4, 5}));
   EXPECT_EQ(range.head, 5u);
   EXPECT_EQ(seqs(read_room(*store, "b", 0)), (std::vector<Seq>{1}));
+}
+
+TEST_F(SqliteStoreTest, RetentionByAgeLeavesTheUnexpiredTail) {
+  {
+    auto store = open();
+    for (int i = 0; i < 6; ++i) {
+      append(*store, "a");
+    }
+  }
+  exec_sql(file(), backdate("a", "1", 3h) + backdate("a", "2, 3", 2h) + backdate("a", "4", 30min));
+
+  auto store = open({.retention_age = 1h});
+  const StoredRange range = read_until(*store, "a", [](auto& r) { return r.first_retained > 1; });
+  EXPECT_EQ(range.first_retained, 4u);
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{4, 5, 6}));
+  EXPECT_EQ(range.head, 6u);
+  EXPECT_EQ(oldest_ts(file(), "a"), message_ts(file(), "a", 4));
+}
+
+// Retention is a lower bound: a message is deleted only once every message before it expired.
+TEST_F(SqliteStoreTest, RetentionByAgeKeepsExpiredMessagesAfterAnUnexpiredOne) {
+  {
+    auto store = open();
+    for (int i = 0; i < 3; ++i) {
+      append(*store, "a");
+    }
+    append(*store, "b");
+  }
+  // As if the clock stepped back two hours between seq 1 and 2.
+  exec_sql(file(), backdate("a", "2, 3", 2h) + backdate("b", "1", 2h));
+
+  auto store = open({.retention_age = 1h});
+  // The prune that empties b is the one that saw a, in the same transaction.
+  read_until(*store, "b", [](auto& r) { return r.messages.empty(); });
+  const StoredRange range = read_room(*store, "a", 0);
+  EXPECT_EQ(range.first_retained, 1u);
+  EXPECT_EQ(seqs(range), (std::vector<Seq>{1, 2, 3}));
+}
+
+TEST_F(SqliteStoreTest, RoomWhoseMessagesAllExpiredKeepsItsHead) {
+  auto store = open({.retention_age = 1s});
+  for (int i = 0; i < 3; ++i) {
+    append(*store, "a");
+  }
+  StoredRange range = read_until(*store, "a", [](auto& r) { return r.messages.empty(); });
+  EXPECT_TRUE(range.messages.empty());
+  EXPECT_EQ(range.head, 3u);
+  EXPECT_EQ(range.first_retained, 4u);
+  EXPECT_EQ(oldest_ts(file(), "a"), std::nullopt);
+
+  // The writer knows the room is empty again, so the next message's age is tracked too.
+  EXPECT_EQ(append(*store, "a").message.seq, 4u);
+  range = read_until(*store, "a", [](auto& r) { return r.head == 4 && r.messages.empty(); });
+  EXPECT_TRUE(range.messages.empty());
+  EXPECT_EQ(range.head, 4u);
+  EXPECT_EQ(range.first_retained, 5u);
 }
 
 TEST_F(SqliteStoreTest, SeqIsNeverReusedAfterRetentionDeletedEverything) {
@@ -414,6 +508,80 @@ TEST_F(SqliteStoreTest, SeqIsNeverReusedAfterRetentionDeletedEverything) {
   const AppendResult again = append(*store, "a", "gone");
   EXPECT_FALSE(again.duplicate);
   EXPECT_EQ(again.message.seq, 5u);
+}
+
+// Version 0, before rooms kept their oldest ts: every message was indexed by ts instead.
+constexpr std::string_view kSchemaVersion0 = R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS rooms(
+  room TEXT PRIMARY KEY,
+  head INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages(
+  room TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY(room, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages(room, id) WHERE id != '';
+CREATE INDEX IF NOT EXISTS messages_by_ts ON messages(ts);
+)sql";
+
+TEST_F(SqliteStoreTest, FileWithTheOldSchemaIsMigrated) {
+  const std::string old_ts = std::to_string(ms_ago(2h));
+  const std::string new_ts = std::to_string(ms_ago(0ms));
+  // a: seq 1-2 expired; b: nothing expired; c: every message already deleted.
+  exec_sql(file(), std::string(kSchemaVersion0) +
+                       "INSERT INTO rooms VALUES('a', 4), ('b', 2), ('c', 7);"
+                       "INSERT INTO messages VALUES"
+                       "('a', 1, 'a1', " +
+                       old_ts + ", '{}'), ('a', 2, '', " + old_ts +
+                       ", '{}'),"
+                       "('a', 3, '', " +
+                       new_ts + ", '{}'), ('a', 4, '', " + new_ts +
+                       ", '{}'),"
+                       "('b', 1, '', " +
+                       new_ts + ", '{}'), ('b', 2, 'b2', " + new_ts + ", '{}');");
+
+  auto store = open({.retention_age = 1h});
+  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 1);
+  EXPECT_EQ(oldest_ts(file(), "b"), std::stoll(new_ts));
+  EXPECT_EQ(oldest_ts(file(), "c"), std::nullopt);
+
+  const StoredRange a = read_until(*store, "a", [](auto& r) { return r.first_retained > 1; });
+  EXPECT_EQ(a.first_retained, 3u);
+  EXPECT_EQ(seqs(a), (std::vector<Seq>{3, 4}));
+  EXPECT_EQ(a.head, 4u);
+  EXPECT_EQ(seqs(read_room(*store, "b", 0)), (std::vector<Seq>{1, 2}));
+  EXPECT_EQ(append(*store, "a").message.seq, 5u);
+  EXPECT_TRUE(append(*store, "b", "b2").duplicate);
+  EXPECT_EQ(append(*store, "c").message.seq, 8u);
+  EXPECT_EQ(oldest_ts(file(), "c"), message_ts(file(), "c", 8));
+
+  store.reset();
+  store = open();
+  EXPECT_EQ(seqs(read_room(*store, "c", 0)), (std::vector<Seq>{8}));
+}
+
+TEST_F(SqliteStoreTest, MessagesAreNotIndexedByTs) {
+  auto store = open();
+  append(*store, "a");
+  EXPECT_EQ(query_sql(file(), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages_by_ts'"),
+            0);
+  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 1);
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaVersionIsRefused) {
+  { open(); }
+  exec_sql(file(), "PRAGMA user_version = 2");
+  try {
+    open();
+    FAIL() << "opened a file with a newer schema";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("schema version 2"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(SqliteStoreTest, ReadReturnsAConsistentSnapshot) {
