@@ -5,11 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <iterator>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -20,15 +16,19 @@
 #include <vector>
 
 #include "core/thread_name.hpp"
+#include "store/job_queue.hpp"
+#include "store/sqlite_connection.hpp"
 
 namespace herald {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using sqlite::Connection;
+using sqlite::Query;
+using sqlite::rollback_if_open;
+using sqlite::Statement;
 
-// How long a connection waits for a lock held by the other one (e.g. during a WAL checkpoint).
-constexpr int kBusyTimeoutMs = 5000;
 constexpr auto kPruneInterval = std::chrono::seconds(1);
 // Reads taken off the queue at once; each still runs in its own transaction.
 constexpr std::size_t kReadBatch = 64;
@@ -75,174 +75,6 @@ std::int64_t to_db(std::uint64_t value) {
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   return static_cast<std::int64_t>(std::min(value, kMax));
 }
-
-[[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
-struct CloseDb {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-struct Finalize {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-
-// One connection, used by one thread at a time (hence NOMUTEX).
-class Connection {
- public:
-  Connection(const fs::path& file, int flags) {
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-    db_.reset(raw);
-    if (rc != SQLITE_OK) {
-      throw std::runtime_error(raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
-    }
-    sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
-  }
-
-  sqlite3* get() const { return db_.get(); }
-
-  // For setup statements only: never with user data.
-  void exec(std::string_view sql) {
-    if (sqlite3_exec(get(), std::string(sql).c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      fail(get(), sql);
-    }
-  }
-
- private:
-  std::unique_ptr<sqlite3, CloseDb> db_;
-};
-
-// A statement prepared once and reused for the connection's lifetime. Declare statements after
-// their connection so they are finalized before it closes.
-class Statement {
- public:
-  Statement(const Connection& db, std::string_view sql) {
-    sqlite3_stmt* raw = nullptr;
-    const int size = static_cast<int>(sql.size());
-    if (sqlite3_prepare_v3(db.get(), sql.data(), size, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
-        SQLITE_OK) {
-      fail(db.get(), sql);
-    }
-    stmt_.reset(raw);
-  }
-
-  sqlite3_stmt* get() const { return stmt_.get(); }
-
- private:
-  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
-};
-
-// One execution of a statement. Parameters are bound in order and borrowed (SQLITE_STATIC): they
-// must outlive the Query. Resetting on scope exit releases the statement's snapshot and its
-// pointers to the borrowed text.
-class Query {
- public:
-  explicit Query(const Statement& statement) : stmt_(statement.get()) {}
-  ~Query() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Query& bind(std::string_view text) {
-    // A null pointer would bind SQL NULL, not an empty string.
-    const char* bytes = text.data() != nullptr ? text.data() : "";
-    check(sqlite3_bind_text64(stmt_, next_++, bytes, text.size(), SQLITE_STATIC, SQLITE_UTF8));
-    return *this;
-  }
-  Query& bind(std::int64_t value) {
-    check(sqlite3_bind_int64(stmt_, next_++, value));
-    return *this;
-  }
-
-  // True while a row is available.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(sqlite3_db_handle(stmt_), sqlite3_sql(stmt_));
-  }
-
-  bool null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-  Seq seq(int column) const { return static_cast<Seq>(integer(column)); }
-  std::string text(int column) const {
-    const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    return bytes != nullptr ? std::string(bytes, sqlite3_column_bytes(stmt_, column)) : "";
-  }
-
- private:
-  void check(int rc) const {
-    if (rc != SQLITE_OK) fail(sqlite3_db_handle(stmt_), "bind");
-  }
-
-  sqlite3_stmt* stmt_;
-  int next_ = 1;
-};
-
-// Ends a failed transaction, if SQLite has not already rolled it back itself. Errors are ignored:
-// the failure that led here is the one worth reporting.
-void rollback_if_open(const Connection& db, const Statement& rollback) {
-  if (sqlite3_get_autocommit(db.get()) != 0) return;
-  sqlite3_step(rollback.get());
-  sqlite3_reset(rollback.get());
-}
-
-// A queue drained by one worker thread. Once closed it refuses new jobs, but the worker still
-// takes the ones queued before.
-template <typename Job>
-class JobQueue {
- public:
-  // False (and `job` left untouched) once closed.
-  bool push(Job&& job) {
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_) return false;
-      jobs_.push_back(std::move(job));
-    }
-    ready_.notify_one();
-    return true;
-  }
-
-  void close() {
-    {
-      std::lock_guard lock(mutex_);
-      closed_ = true;
-    }
-    ready_.notify_all();
-  }
-
-  // Jobs weighing up to `max` together (see weight()), but at least one, waiting for the first
-  // until `deadline` (then none); nullopt once closed and drained.
-  std::optional<std::vector<Job>> take(std::size_t max,
-                                       std::optional<Clock::time_point> deadline = {}) {
-    std::unique_lock lock(mutex_);
-    const auto ready = [this] { return closed_ || !jobs_.empty(); };
-    if (deadline) {
-      ready_.wait_until(lock, *deadline, ready);
-    } else {
-      ready_.wait(lock, ready);
-    }
-    if (closed_ && jobs_.empty()) return std::nullopt;
-    std::vector<Job> taken;
-    for (std::size_t total = 0;
-         !jobs_.empty() && (taken.empty() || total + weight(jobs_.front()) <= max);) {
-      total += weight(jobs_.front());
-      taken.push_back(std::move(jobs_.front()));
-      jobs_.pop_front();
-    }
-    return taken;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Job> jobs_;
-  bool closed_ = false;
-};
 
 int schema_version(const Connection& db) {
   const Statement pragma(db, "PRAGMA user_version");
