@@ -104,6 +104,7 @@ struct Metrics {
   std::array<Counter, static_cast<std::size_t>(ProtocolError::count_)> protocol_errors;
   std::array<Counter, static_cast<std::size_t>(Refusal::count_)> refusals;
   Histogram store_commit_seconds;
+  Histogram store_checkpoint_seconds;  // background WAL checkpoints
 
   void count(ProtocolError error) { protocol_errors[static_cast<std::size_t>(error)].add(); }
   void count(Refusal refusal) { refusals[static_cast<std::size_t>(refusal)].add(); }

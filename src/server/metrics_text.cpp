@@ -85,6 +85,9 @@ std::string render_metrics(const Metrics& m) {
                     "reason", m.refusals);
   histogram(out, "herald_store_commit_seconds", "Store group-commit latency.",
             m.store_commit_seconds);
+  histogram(out, "herald_store_checkpoint_seconds",
+            "Background WAL checkpoints: pages copied into the database file and synced.",
+            m.store_checkpoint_seconds);
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "core/thread_name.hpp"
 #include "store/job_queue.hpp"
 #include "store/sqlite_connection.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace herald {
 namespace {
@@ -147,7 +148,10 @@ std::size_t weight(const PendingRead& /*read*/) {
 class SqliteStore::Writer {
  public:
   Writer(const fs::path& file, const SqliteStoreOptions& options, Metrics& metrics)
-      : options_(options), metrics_(metrics), db_(open_for_writing(file, options)) {
+      : options_(options),
+        metrics_(metrics),
+        db_(open_for_writing(file, options)),
+        checkpointer_(file, db_, options.sync_full, metrics, options.checkpoint) {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
     thread_ = std::thread([this] {
       name_this_thread("store-writer");
@@ -377,6 +381,7 @@ class SqliteStore::Writer {
   SqliteStoreOptions options_;
   Metrics& metrics_;
   Connection db_;
+  WalCheckpointer checkpointer_;
   Statement begin_{db_, "BEGIN IMMEDIATE"};
   Statement commit_{db_, "COMMIT"};
   Statement rollback_{db_, "ROLLBACK"};

@@ -9,6 +9,7 @@
 
 #include "core/metrics.hpp"
 #include "store/store.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace herald {
 
@@ -17,13 +18,15 @@ struct SqliteStoreOptions {
   std::chrono::seconds retention_age{86400};  // older messages are deleted; 0: no age limit
   bool sync_full = true;  // FULL survives power loss; NORMAL only a process crash, but is faster
   std::size_t max_batch = 4096;  // appends in one transaction at most, unless one batch is bigger
+  WalCheckpointer::Options checkpoint;
 };
 
 // The embedded MessageStore: one SQLite file in WAL mode.
 //
 // A writer thread with its own connection commits whatever appends queued up while the previous
 // commit ran, all in one transaction (group commit), then calls their handlers in queue order.
-// A batch is never split: it commits in one transaction.
+// A batch is never split: it commits in one transaction. Checkpoints run beside the commits
+// (WalCheckpointer), not inside them.
 // A reader thread with its own read-only connection serves reads concurrently. Handlers run on
 // these threads, so they must be quick (post the result elsewhere) and must not throw.
 //

@@ -351,6 +351,67 @@ TEST_F(SqliteStoreTest, MaxBatchBoundsATransaction) {
   EXPECT_EQ(store->commits(), commits_before + 3);
 }
 
+std::future<std::pair<std::error_code, std::vector<AppendResult>>> append_batch_async(
+    MessageStore& store, std::vector<AppendRequest> requests) {
+  auto promise =
+      std::make_shared<std::promise<std::pair<std::error_code, std::vector<AppendResult>>>>();
+  auto future = promise->get_future();
+  store.append_batch(std::move(requests),
+                     [promise](std::error_code error, std::vector<AppendResult> results) {
+                       promise->set_value({error, std::move(results)});
+                     });
+  return future;
+}
+
+TEST_F(SqliteStoreTest, ABatchIsOneTransactionAnsweredInRequestOrder) {
+  auto store = open({.max_batch = 2});
+  append(*store, "a", "kept");
+  const std::uint64_t commits_before = store->commits();
+  auto future = append_batch_async(
+      *store, {{"a", "", "1"}, {"b", "", "2"}, {"a", "kept", "3"}, {"a", "", "4"}});
+  const auto [error, results] = await(future);
+  ASSERT_FALSE(error) << error.message();
+  ASSERT_EQ(results.size(), 4U);
+  EXPECT_EQ(results[0].message.seq, 2U);
+  EXPECT_EQ(results[1].message.seq, 1U);
+  EXPECT_TRUE(results[2].duplicate);
+  EXPECT_EQ(results[2].message.seq, 1U);
+  EXPECT_EQ(results[3].message.seq, 3U);
+  EXPECT_EQ(results[3].message.data, "4");
+  // Over max_batch, and still not split.
+  EXPECT_EQ(store->commits(), commits_before + 1);
+}
+
+TEST_F(SqliteStoreTest, CheckpointsRunBesideTheCommitsAndKeepTheWalBounded) {
+  constexpr int kForegroundPages = 128;
+  constexpr std::size_t kBatches = 200;
+  constexpr std::size_t kPerBatch = 10;  // a commit of about 10 pages
+  auto store = open({.sync_full = false,
+                     .checkpoint = {.background_pages = 16, .foreground_pages = kForegroundPages}});
+  const std::string data = "\"" + std::string(2000, 'x') + "\"";
+  std::uintmax_t largest_wal = 0;
+  for (std::size_t b = 0; b < kBatches; ++b) {
+    std::vector<AppendRequest> batch;
+    for (std::size_t i = 0; i < kPerBatch; ++i)
+      batch.push_back({"room-" + std::to_string(i % 10), "", data});
+    auto future = append_batch_async(*store, std::move(batch));
+    ASSERT_FALSE(await(future).first);
+    largest_wal = std::max(largest_wal, fs::file_size(dir_ / "herald.db-wal"));
+  }
+  // The checkpointer runs on its own thread, so its first may finish after the last commit.
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (metrics_.store_checkpoint_seconds.count() == 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_GE(metrics_.store_checkpoint_seconds.count(), 1U);
+  // 4 MB went through; without checkpoints that start the WAL over it would hold all of it. The
+  // bound: the foreground threshold plus the commit that crossed it, with room to spare.
+  EXPECT_LT(largest_wal, std::uintmax_t{2 * kForegroundPages * 4096});
+  store.reset();
+  store = open();
+  EXPECT_EQ(read_room(*store, "room-3", 0).messages.size(), kBatches * kPerBatch / 10);
+}
+
 TEST_F(SqliteStoreTest, SurvivesReopening) {
   {
     auto store = open();

@@ -1,0 +1,74 @@
+#include "store/wal_checkpointer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/thread_name.hpp"
+
+namespace herald {
+
+WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite::Connection& writer,
+                                 bool sync_full, Metrics& metrics, Options options)
+    : writer_(writer), metrics_(metrics), options_(options), db_(file, SQLITE_OPEN_READWRITE) {
+  // A checkpoint syncs as its connection's setting says: the same durability as the commits.
+  db_.exec(sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  thread_ = std::jthread([this](const std::stop_token& stop) {
+    name_this_thread("store-ckpt");
+    run(stop);
+  });
+  sqlite3_wal_hook(writer_.get(), &WalCheckpointer::on_commit, this);
+}
+
+WalCheckpointer::~WalCheckpointer() {
+  sqlite3_wal_hook(writer_.get(), nullptr, nullptr);
+  thread_.request_stop();
+}
+
+int WalCheckpointer::on_commit(void* self, sqlite3* writer, const char* schema, int pages) {
+  static_cast<WalCheckpointer*>(self)->committed(writer, schema, pages);
+  return SQLITE_OK;
+}
+
+void WalCheckpointer::committed(sqlite3* writer, const char* schema, int pages) {
+  if (pages >= options_.foreground_pages) {
+    // Busy while the background checkpoint runs: then the next commit tries again.
+    sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return;
+  }
+  // Once per background_pages of new frames: the WAL keeps its size until it starts over.
+  if (pages < woken_at_) woken_at_ = 0;
+  if (pages < woken_at_ + options_.background_pages || requested_.exchange(true)) return;
+  woken_at_ = pages;
+  {
+    const std::lock_guard lock(mutex_);
+    wanted_ = true;
+  }
+  wake_.notify_one();
+}
+
+void WalCheckpointer::run(const std::stop_token& stop) {
+  std::unique_lock lock(mutex_);
+  while (wake_.wait(lock, stop, [this] { return wanted_; })) {
+    wanted_ = false;
+    lock.unlock();
+    checkpoint();
+    requested_.store(false);
+    lock.lock();
+  }
+}
+
+void WalCheckpointer::checkpoint() {
+  const auto started = std::chrono::steady_clock::now();
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    metrics_.store_errors.add();
+    spdlog::warn("message store: WAL checkpoint failed: {}", sqlite3_errmsg(db_.get()));
+    return;
+  }
+  metrics_.store_checkpoint_seconds.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+}  // namespace herald
