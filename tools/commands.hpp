@@ -9,5 +9,6 @@ void add_serve_command(CLI::App& app);
 void add_sub_command(CLI::App& app);
 void add_pub_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_plan_command(CLI::App& app);
 
 }  // namespace herald::tools

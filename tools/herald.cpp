@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   herald::tools::add_sub_command(app);
   herald::tools::add_pub_command(app);
   herald::tools::add_bench_command(app);
+  herald::tools::add_plan_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,5 @@
 // The README tour with the real `herald` binary: `sub` prints what `pub` publishes, one JSON line
-// per message, and `pub` prints the ack.
+// per message, and `pub` prints the ack; and `plan`, the sizing example of docs/performance.md.
 
 #include <gtest/gtest.h>
 
@@ -143,6 +143,35 @@ TEST(Cli, SubOverSsePrintsWhatPubPublishes) {
   EXPECT_EQ(str(parse_object(lines[0]), "id"), str(first, "id"));
   EXPECT_EQ(str(parse_object(lines[1]), "id"), str(second, "id"));
   EXPECT_EQ(num(parse_object(lines[1]), "seq"), 2);
+}
+
+// `herald plan` needs no server: the 10M-user example of docs/performance.md, at the defaults.
+TEST(Cli, PlanSizesAFleetForTenMillionUsers) {
+  ChildProcess plan({HERALD_BINARY, "plan", "--dau", "10000000", "--peak-online", "0.3", "--json"});
+  ASSERT_EQ(plan.wait(), 0) << plan.err();
+  const std::vector<std::string> lines = plan.out_lines();
+  ASSERT_EQ(lines.size(), 1u) << plan.out();
+  const json::object figures = parse_object(lines.front());
+  SCOPED_TRACE(lines.front());
+  EXPECT_EQ(num(figures, "peak_concurrent"), 3'000'000);
+  EXPECT_EQ(num(figures, "provisioned"), 4'000'000);
+  EXPECT_EQ(num(figures, "memory_per_connection_bytes"), 1'600 + 4'096);
+  EXPECT_EQ(num(figures, "per_edge_by_memory"), 3'016'128);
+  EXPECT_EQ(num(figures, "per_edge"), 1'000'000);
+  EXPECT_EQ(str(figures, "bound"), "cap");
+  EXPECT_EQ(num(figures, "edges"), 4);
+  EXPECT_EQ(num(figures, "per_edge_at_peak"), 750'000);
+}
+
+// A fraction above 1 is refused like any bad flag: CLI11's validation exit code, the flag named.
+TEST(Cli, PlanRefusesAPeakAboveEveryone) {
+  ChildProcess plan({HERALD_BINARY, "plan", "--dau", "10000000", "--peak-online", "1.5"});
+  constexpr int kValidationError = 105;  // CLI::ExitCodes::ValidationError
+  EXPECT_EQ(plan.wait(), kValidationError) << plan.err();
+  EXPECT_NE(plan.err().find("--peak-online: expected a fraction above 0 and at most 1, got 1.5"),
+            std::string::npos)
+      << plan.err();
+  EXPECT_EQ(plan.out(), "");
 }
 
 }  // namespace
