@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "transport/fault_hooks.hpp"
+
 namespace herald {
 namespace {
 
@@ -85,6 +87,7 @@ std::string render_metrics(const Metrics& m) {
                     "reason", m.refusals);
   histogram(out, "herald_store_commit_seconds", "Store group-commit latency.",
             m.store_commit_seconds);
+  append_fault_metrics(out);  // test builds only
   return out;
 }
 
