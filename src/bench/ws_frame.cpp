@@ -46,6 +46,17 @@ WsFrameHeader parse_ws_frame_header(std::string_view bytes) {
   return header;
 }
 
+std::string ws_close_reason(std::string_view payload) {
+  std::string reason = "close frame from the server";
+  if (payload.size() < 2) return reason;
+  reason += ": " + std::to_string(big_endian(payload.substr(0, 2)));
+  if (payload.size() == 2) return reason;
+  reason += ' ';
+  for (const char byte : payload.substr(2))
+    reason += byte >= ' ' && byte <= '~' ? byte : '?';
+  return reason;
+}
+
 void append_ws_client_frame(std::string& out, WsOpcode opcode, std::string_view payload) {
   out.push_back(static_cast<char>(kWsFin | static_cast<std::uint8_t>(opcode)));
   const std::uint64_t size = payload.size();

@@ -27,6 +27,11 @@ struct WsFrameHeader {
 // a control frame that is fragmented or over 125 bytes, or a length that is not minimal.
 WsFrameHeader parse_ws_frame_header(std::string_view bytes);
 
+// Why a server closed, from its close frame's payload, for a result's close reasons: "close frame
+// from the server", then ": CODE REASON" as far as the payload gives them, so that a slow
+// consumer (4008) is told from a drain (1001). Bytes outside printable ASCII become '?'.
+std::string ws_close_reason(std::string_view payload);
+
 // A client frame (always masked, as RFC 6455 requires of clients) appended to `out`. The mask
 // only has to be unpredictable to thwart cache poisoning through proxies; a bench on loopback
 // uses a fixed one.

@@ -180,7 +180,7 @@ void WsSwarm::on_frame(std::size_t index, const WsFrameHeader& header, std::stri
       return;
     case WsOpcode::close:
       send_frame(index, WsOpcode::close, kNormalClose);
-      return close(index, "close frame from the server");
+      return close(index, ws_close_reason(payload));
   }
 }
 

@@ -162,6 +162,7 @@ struct OptionSpec {
   std::string_view type_name;
   std::string default_text;
   std::function<void(std::string_view)> parse;  // writes the bound member
+  bool hidden = false;                          // left out of --help and of error messages
 };
 
 template <class T, class C = Codec<T>>
@@ -170,10 +171,30 @@ OptionSpec bind_option(std::string_view name, std::string_view help, T& member) 
   return {name, help, C::kind, C::type_name, C::show(member), parse};
 }
 
+// Test builds only: faults the server commits on purpose, so that the bench's integration tests
+// can check what it counts (transport/fault_hooks.hpp). Hidden, since no real server wants them.
+void add_fault_options([[maybe_unused]] std::vector<OptionSpec>& table,
+                       [[maybe_unused]] FaultSettings& f) {
+#ifdef HERALD_FAULT_HOOKS
+  const auto add_hidden = [&table](OptionSpec spec) {
+    spec.hidden = true;
+    table.push_back(std::move(spec));
+  };
+  add_hidden(bind_option("fault-drop-every", "Test build: skip every Nth msg frame of a WebSocket",
+                         f.drop_every));
+  add_hidden(bind_option("fault-duplicate-every",
+                         "Test build: write every Nth msg frame of a WebSocket twice",
+                         f.duplicate_every));
+  add_hidden(bind_option("fault-close-after",
+                         "Test build: close the first WebSocket sent N msg frames, after the Nth",
+                         f.close_after));
+#endif
+}
+
 // Built per Config because each entry writes a member of that Config.
 std::vector<OptionSpec> option_table(Config& c) {
   Limits& l = c.limits;
-  return {
+  std::vector<OptionSpec> table = {
       bind_option("listen", "Address to listen on, HOST:PORT (IPv6 as [::1]:8080)", c.listen),
       bind_option("data", "Data directory; the SQLite file lives inside", c.data),
       bind_option("api-key",
@@ -229,6 +250,8 @@ std::vector<OptionSpec> option_table(Config& c) {
                   c.polls_per_address),
       bind_option("log-level", "One of trace, debug, info, warn, error", c.log_level),
   };
+  add_fault_options(table, c.faults);
+  return table;
 }
 
 // --- Command line and environment ------------------------------------------------------------
@@ -244,12 +267,14 @@ void add_to_cli(CLI::App& serve, const OptionSpec& spec) {
       throw CLI::ValidationError(sources, e.what());
     }
   };
-  serve.add_option_function<std::string>(flag, on_value, std::string(spec.help))
-      ->envname(env_name(spec.name))
-      ->type_name(std::string(spec.type_name))
-      ->default_str(spec.default_text)
-      // The last of repeated flags wins, so a wrapper can append overrides to its defaults.
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  CLI::Option* option =
+      serve.add_option_function<std::string>(flag, on_value, std::string(spec.help))
+          ->envname(env_name(spec.name))
+          ->type_name(std::string(spec.type_name))
+          ->default_str(spec.default_text)
+          // The last of repeated flags wins, so a wrapper can append overrides to its defaults.
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  if (spec.hidden) option->group("");
 }
 
 bool set_outside_file(const CLI::App& serve, std::string_view name) {
@@ -301,8 +326,9 @@ std::size_t find_option(const std::vector<OptionSpec>& specs, std::string_view k
   auto it = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.name == name; });
   if (it != specs.end()) return static_cast<std::size_t>(it - specs.begin());
   std::string valid;
-  for (const auto& spec : specs)
-    valid += (valid.empty() ? "" : ", ") + std::string(spec.name);
+  for (const auto& spec : specs) {
+    if (!spec.hidden) valid += (valid.empty() ? "" : ", ") + std::string(spec.name);
+  }
   throw std::runtime_error(where + ": unknown key " + in_quotes(key) + " (known: " + valid + ")");
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/limits.hpp"
+#include "transport/fault_hooks.hpp"
 #include "transport/transports.hpp"
 
 namespace CLI {
@@ -41,6 +42,8 @@ struct Config {
   std::chrono::seconds drain_window{30};  // SIGTERM closes sessions spread over this long
   std::size_t polls_per_address = 64;     // held polls of one client address at once; 0 = any
   std::string log_level = "info";         // trace debug info warn error
+  // Set only by the hidden --fault-* options of a test build; a release build has no way to.
+  FaultSettings faults;
 };
 
 // Adds every option to the `serve` subcommand, bound to `config`, plus `--config FILE`

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "transport/fault_hooks.hpp"
+
 namespace herald {
 namespace {
 
@@ -88,6 +90,7 @@ std::string render_metrics(const Metrics& m) {
   histogram(out, "herald_store_checkpoint_seconds",
             "Background WAL checkpoints: pages copied into the database file and synced.",
             m.store_checkpoint_seconds);
+  append_fault_metrics(out);  // test builds only
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "server/event_loop.hpp"
+#include "transport/fault_hooks.hpp"
 #include "transport/negotiate.hpp"
 
 namespace herald {
@@ -88,6 +89,7 @@ Server::Server(Config config)
       api_{publisher_, history_, presence_, metrics_, config_.limits, config_.api_key},
       admission_(admission_options(config_), metrics_),
       held_polls_(config_.polls_per_address) {
+  set_fault_settings(config_.faults);  // test builds only
   add_server_api(router_, api_);
   add_negotiate(router_, config_.transports, config_.limits);
   const auto endpoint = listen_endpoint(config_);

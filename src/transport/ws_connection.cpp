@@ -119,8 +119,12 @@ void WsConnection::keep_alive(std::chrono::steady_clock::time_point now) {
 
 void WsConnection::send(Frame frame) {
   if (closing_ || finished_) return;
+  const FaultVerdict fault = faults_.on_send(*frame);  // always "send it once" in a release build
+  if (fault.drop) return;
+  if (fault.duplicate) queue(ws_frame_header(WsOpcode::text, frame->size()), frame);
   std::string header = ws_frame_header(WsOpcode::text, frame->size());
   queue(std::move(header), std::move(frame));
+  if (fault.close) session_->close(CloseCode::internal_error, "fault injected");
 }
 
 void WsConnection::queue(std::string head, Frame frame) {

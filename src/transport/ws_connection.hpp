@@ -7,6 +7,7 @@
 
 #include "core/outlet.hpp"
 #include "core/session.hpp"
+#include "transport/fault_hooks.hpp"
 #include "transport/outbound_queue.hpp"
 #include "transport/session_connection.hpp"
 #include "transport/transport_context.hpp"
@@ -70,6 +71,7 @@ class WsConnection final : public Outlet,
   std::shared_ptr<Session> session_;
   WsFrameReader reader_;
   OutboundQueue outbound_;
+  [[no_unique_address]] WsFaults faults_;  // test builds only: no room in a release build
   std::unique_ptr<boost::asio::steady_timer> close_deadline_;  // only while closing
   std::chrono::steady_clock::time_point last_heard_ = std::chrono::steady_clock::now();
   bool corked_ = false;            // a flush is due at the end of this turn

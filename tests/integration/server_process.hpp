@@ -40,6 +40,7 @@ class ServerProcess {
   // `grace`, a test failure, SIGKILL and nothing.
   std::optional<int> wait_exit(std::chrono::seconds grace);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // -1 while not running
 
   unsigned short port() const { return port_; }
   std::string ws_url() const;  // ws://127.0.0.1:PORT/ws

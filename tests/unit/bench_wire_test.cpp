@@ -92,6 +92,18 @@ TEST(WsClientFrame, IsMaskedAndUnmasksToThePayload) {
   }
 }
 
+TEST(WsCloseReason, NamesTheCodeAndReasonTheServerGave) {
+  EXPECT_EQ(ws_close_reason(""), "close frame from the server");
+  EXPECT_EQ(ws_close_reason("\x03"), "close frame from the server");
+  EXPECT_EQ(ws_close_reason("\x03\xe9"), "close frame from the server: 1001");
+  EXPECT_EQ(ws_close_reason("\x0f\xa8outbound queue full"),
+            "close frame from the server: 4008 outbound queue full");
+  EXPECT_EQ(ws_close_reason(std::string("\x03\xf3"
+                                        "a\nb\0c\xff",
+                                        8)),
+            "close frame from the server: 1011 a?b?c?");
+}
+
 TEST(HttpResponseHead, AcceptsTheUpgradeForTheKeySent) {
   const std::string request = ws_upgrade_request("127.0.0.1:80", "/ws");
   EXPECT_TRUE(request.starts_with("GET /ws HTTP/1.1\r\n"));

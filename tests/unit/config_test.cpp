@@ -19,6 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Removes every HERALD_* variable so the runner's environment cannot leak into a test.
 void clear_herald_environment() {
@@ -357,6 +358,30 @@ TEST_F(ConfigTest, InvalidNumbers) {
   setenv("HERALD_MAX_FRAME_BYTES", "1k", 1);
   EXPECT_THROW(parse({}), CLI::ValidationError);
 }
+
+#ifdef HERALD_FAULT_HOOKS
+// The test build's fault hooks (transport/fault_hooks.hpp) are set like any option, but hidden.
+TEST_F(ConfigTest, FaultOptionsAreHidden) {
+  const Config config = parse(
+      {"--fault-drop-every", "7", "--fault-duplicate-every", "5", "--fault-close-after", "50"});
+  EXPECT_EQ(config.faults.drop_every, 7u);
+  EXPECT_EQ(config.faults.duplicate_every, 5u);
+  EXPECT_EQ(config.faults.close_after, 50u);
+  EXPECT_EQ(parse({}).faults.drop_every, 0u);
+
+  CLI::App app{"herald"};
+  CLI::App* serve = app.add_subcommand("serve");
+  Config shown;
+  add_config_options(*serve, shown);
+  const std::string help = serve->help();
+  EXPECT_THAT(help, HasSubstr("--max-frame-bytes"));
+  EXPECT_THAT(help, Not(HasSubstr("fault")));
+  EXPECT_THAT(error_of<std::runtime_error>([&] {
+                parse({"--config", write_toml("x = 1")});
+              }),
+              Not(HasSubstr("fault")));
+}
+#endif
 
 TEST(SplitHostPort, ParsesHostsAndPorts) {
   EXPECT_EQ(split_host_port("127.0.0.1:8080"),
