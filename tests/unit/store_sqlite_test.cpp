@@ -384,7 +384,7 @@ TEST_F(SqliteStoreTest, ABatchIsOneTransactionAnsweredInRequestOrder) {
 
 TEST_F(SqliteStoreTest, CheckpointsRunBesideTheCommitsAndKeepTheWalBounded) {
   constexpr int kForegroundPages = 128;
-  constexpr std::size_t kBatches = 200;
+  constexpr std::size_t kBatches = 400;
   constexpr std::size_t kPerBatch = 10;  // a commit of about 10 pages
   auto store = open({.sync_full = false,
                      .checkpoint = {.background_pages = 16, .foreground_pages = kForegroundPages}});
@@ -404,9 +404,10 @@ TEST_F(SqliteStoreTest, CheckpointsRunBesideTheCommitsAndKeepTheWalBounded) {
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
   EXPECT_GE(metrics_.store_checkpoint_seconds.count(), 1U);
-  // 4 MB went through; without checkpoints that start the WAL over it would hold all of it. The
-  // bound: the foreground threshold plus the commit that crossed it, with room to spare.
-  EXPECT_LT(largest_wal, std::uintmax_t{2 * kForegroundPages * 4096});
+  // 8 MB went through; without checkpoints that start the WAL over it would hold all of it. The
+  // bound is soft: past the threshold, commits go on while a background checkpoint holds the
+  // lock the writer needs to finish it.
+  EXPECT_LT(largest_wal, std::uintmax_t{4 * kForegroundPages * 4096});
   store.reset();
   store = open();
   EXPECT_EQ(read_room(*store, "room-3", 0).messages.size(), kBatches * kPerBatch / 10);
