@@ -10,8 +10,9 @@ namespace herald::bench {
 
 struct PublishOptions {
   ServerChoice server;
-  std::size_t connections = 64;  // HTTP keep-alive connections, one request in flight on each
-  std::size_t batch = 100;       // messages per request (Herald's batch publish)
+  // 800 publishes in flight: enough to fill each commit, few enough to keep the wait for one short.
+  std::size_t connections = 4;  // HTTP keep-alive connections, one request in flight on each
+  std::size_t batch = 200;      // messages per request (Herald's batch publish)
   std::size_t rooms = 64;
   std::chrono::seconds duration{10};
   std::size_t payload_bytes = 64;
