@@ -36,7 +36,14 @@ constexpr std::size_t kReadBatch = 64;
 
 // Recorded in PRAGMA user_version. Version 0 indexed every message by ts for the age prune;
 // version 1 keeps each room's oldest ts instead, so an append costs one index update less.
-constexpr int kSchemaVersion = 1;
+// Version 2 has the same tables, but rooms.head is written only when a room's first message
+// arrives and when a prune deletes: a build that reads it as the head must not open the file.
+constexpr int kSchemaVersion = 2;
+
+// A room's head, in a query over `rooms`: the newest seq its messages show, or, once a prune has
+// deleted them, what its row kept.
+constexpr std::string_view kHead =
+    "max(head, ifnull((SELECT MAX(seq) FROM messages WHERE messages.room = rooms.room), 0))";
 
 // rooms.oldest_ts is the ts of the room's first stored message (by seq), NULL when it has none.
 constexpr std::string_view kSchema = R"sql(
@@ -99,8 +106,9 @@ void upgrade_schema(Connection& db) {
       throw std::runtime_error("schema version " + std::to_string(version) +
                                " is newer than this build's " + std::to_string(kSchemaVersion));
     }
+    if (version == 0) db.exec(has_tables(db) ? kMigrateFrom0 : kSchema);
+    // From 1 nothing moves: every head it wrote is still right.
     if (version < kSchemaVersion) {
-      db.exec(has_tables(db) ? kMigrateFrom0 : kSchema);
       db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     }
     db.exec("COMMIT");
@@ -269,11 +277,13 @@ class SqliteStore::Writer {
     return heads_.emplace(room, loaded).first->second;
   }
 
-  // Sets oldest_ts only when the room's first stored message arrives: appends to a room that
-  // has messages leave it, and its index, untouched.
+  // Writes the room's row only when its first stored message arrives (head and oldest_ts):
+  // while a room has messages, its newest seq is its head, so a commit into it touches the
+  // messages' pages alone. The row's head catches up when a prune deletes (delete_through).
   void save_head(const std::string& room) {
     CachedRoom& cached = heads_.at(room);
-    Query(cached.stored ? save_head_ : save_first_head_).bind(room).bind(to_db(cached.head)).step();
+    if (cached.stored) return;
+    Query(save_first_head_).bind(room).bind(to_db(cached.head)).step();
     cached.stored = true;
   }
 
@@ -365,14 +375,16 @@ class SqliteStore::Writer {
     return rooms;
   }
 
-  // Deleting from the front of a room moves its oldest message, or leaves it with none.
+  // Deleting from the front of a room moves its oldest message, or leaves it with none; its row
+  // then takes the head, which the messages left may no longer show.
   void delete_through(const std::string& room, Seq seq) {
     Query(delete_through_).bind(room).bind(to_db(seq)).step();
     // Nothing deleted (the count prune revisits rooms already within their limit): leave
-    // oldest_ts, and its index, alone.
+    // the row, and the index on oldest_ts, alone.
     if (sqlite3_changes(db_.get()) == 0) return;
-    Query query(refresh_oldest_);
-    const bool stored = query.bind(room).step() && !query.null(0);
+    const Seq head = cached_head(room);
+    Query query(refresh_row_);
+    const bool stored = query.bind(room).bind(to_db(head)).step() && !query.null(0);
     // A room not cached loads this with its head on first use.
     const auto found = heads_.find(room);
     if (found != heads_.end()) found->second.stored = stored;
@@ -390,10 +402,8 @@ class SqliteStore::Writer {
       db_, "SELECT seq, ts, data FROM messages WHERE room = ?1 AND id = ?2 AND id != ''"};
   Statement insert_{db_,
                     "INSERT INTO messages(room, seq, id, ts, data) VALUES(?1, ?2, ?3, ?4, ?5)"};
-  Statement load_head_{db_, "SELECT head, oldest_ts FROM rooms WHERE room = ?1"};
-  Statement save_head_{db_,
-                       "INSERT INTO rooms(room, head) VALUES(?1, ?2) "
-                       "ON CONFLICT(room) DO UPDATE SET head = excluded.head"};
+  Statement load_head_{db_,
+                       "SELECT " + std::string(kHead) + ", oldest_ts FROM rooms WHERE room = ?1"};
   // Reads the ts back rather than taking the commit's: it stays right however appends get theirs.
   Statement save_first_head_{
       db_,
@@ -405,11 +415,11 @@ class SqliteStore::Writer {
   // first one kept.
   Statement first_unexpired_{
       db_, "SELECT seq FROM messages WHERE room = ?1 AND ts >= ?2 ORDER BY seq LIMIT 1"};
-  Statement refresh_oldest_{db_,
-                            "UPDATE rooms SET oldest_ts = "
-                            "(SELECT ts FROM messages WHERE room = ?1 ORDER BY seq LIMIT 1) "
-                            "WHERE room = ?1 RETURNING oldest_ts"};
-  Statement all_heads_{db_, "SELECT room, head FROM rooms"};
+  Statement refresh_row_{db_,
+                         "UPDATE rooms SET head = ?2, oldest_ts = "
+                         "(SELECT ts FROM messages WHERE room = ?1 ORDER BY seq LIMIT 1) "
+                         "WHERE room = ?1 RETURNING oldest_ts"};
+  Statement all_heads_{db_, "SELECT room, " + std::string(kHead) + " FROM rooms"};
   Statement delete_through_{db_, "DELETE FROM messages WHERE room = ?1 AND seq <= ?2"};
 
   // Loaded on first use; right because only this thread writes.
@@ -492,7 +502,7 @@ class SqliteStore::Reader {
   Connection db_;
   Statement begin_{db_, "BEGIN"};
   Statement end_{db_, "COMMIT"};
-  Statement head_{db_, "SELECT head FROM rooms WHERE room = ?1"};
+  Statement head_{db_, "SELECT " + std::string(kHead) + " FROM rooms WHERE room = ?1"};
   Statement messages_{db_,
                       "SELECT seq, id, ts, data FROM messages WHERE room = ?1 AND seq > ?2 "
                       "ORDER BY seq LIMIT ?3"};

@@ -608,7 +608,7 @@ TEST_F(SqliteStoreTest, FileWithTheOldSchemaIsMigrated) {
                        new_ts + ", '{}'), ('b', 2, 'b2', " + new_ts + ", '{}');");
 
   auto store = open({.retention_age = 1h});
-  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 1);
+  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 2);
   EXPECT_EQ(oldest_ts(file(), "b"), std::stoll(new_ts));
   EXPECT_EQ(oldest_ts(file(), "c"), std::nullopt);
 
@@ -632,17 +632,40 @@ TEST_F(SqliteStoreTest, MessagesAreNotIndexedByTs) {
   append(*store, "a");
   EXPECT_EQ(query_sql(file(), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages_by_ts'"),
             0);
-  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 1);
+  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 2);
+}
+
+TEST_F(SqliteStoreTest, AHeadIsTheNewestSeqUntilAPruneSavesIt) {
+  {
+    auto store = open({.retention_messages = 3});
+    for (int i = 0; i < 5; ++i)
+      append(*store, "a");
+    // The row was written with the first message only; the messages carry the head since.
+    EXPECT_EQ(query_sql(file(), "SELECT head FROM rooms WHERE room = 'a'"), 1);
+    EXPECT_EQ(read_room(*store, "a", 0).head, 5u);
+    // The count prune deletes 1 and 2, and the row takes the head.
+    const StoredRange pruned =
+        read_until(*store, "a", [](const StoredRange& r) { return r.first_retained == 3; });
+    EXPECT_EQ(pruned.head, 5u);
+    EXPECT_EQ(query_sql(file(), "SELECT head FROM rooms WHERE room = 'a'"), 5);
+    append(*store, "a");
+  }
+  // A file of version 1, whose heads were all written, opens and goes on.
+  exec_sql(file(), "PRAGMA user_version = 1");
+  auto store = open();
+  EXPECT_EQ(query_sql(file(), "PRAGMA user_version"), 2);
+  EXPECT_EQ(read_room(*store, "a", 0).head, 6u);
+  EXPECT_EQ(append(*store, "a").message.seq, 7u);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaVersionIsRefused) {
   { open(); }
-  exec_sql(file(), "PRAGMA user_version = 2");
+  exec_sql(file(), "PRAGMA user_version = 3");
   try {
     open();
     FAIL() << "opened a file with a newer schema";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("schema version 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema version 3"), std::string::npos) << e.what();
   }
 }
 
