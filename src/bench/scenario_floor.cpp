@@ -45,7 +45,9 @@ struct WriterReport {
 double own_cpu_seconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -107,8 +109,9 @@ int listen_loopback(unsigned short& port) {
   WriterReport report;
   const double cpu_before = own_cpu_seconds();
   const auto started = Clock::now();
-  const auto rounds = static_cast<std::uint64_t>(options.rate * options.duration.count() /
-                                                 static_cast<double>(sockets.size()));
+  const auto rounds =
+      static_cast<std::uint64_t>(options.rate * static_cast<double>(options.duration.count()) /
+                                 static_cast<double>(sockets.size()));
   for (std::uint64_t round = 0; round < rounds; ++round) {
     for (const int fd : sockets) {
       const ssize_t sent = ::write(fd, frame.data(), frame.size());

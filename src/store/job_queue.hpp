@@ -15,8 +15,8 @@ namespace herald {
 template <typename Job>
 class JobQueue {
  public:
-  // False (and `job` left untouched) once closed.
-  bool push(Job&& job) {
+  // Takes `job` (moves from it); once closed, false, and `job` is left as it was.
+  bool push(Job& job) {
     {
       std::lock_guard lock(mutex_);
       if (closed_) return false;

@@ -175,7 +175,7 @@ class SqliteStore::Writer {
     if (thread_.joinable()) thread_.join();
   }
 
-  bool push(PendingAppend&& append) { return queue_.push(std::move(append)); }
+  bool push(PendingAppend& append) { return queue_.push(append); }
   std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
 
  private:
@@ -450,7 +450,7 @@ class SqliteStore::Reader {
     if (thread_.joinable()) thread_.join();
   }
 
-  bool push(PendingRead&& read) { return queue_.push(std::move(read)); }
+  bool push(PendingRead& read) { return queue_.push(read); }
 
  private:
   void run() {
@@ -530,14 +530,14 @@ SqliteStore::~SqliteStore() {
 
 void SqliteStore::append_batch(std::vector<AppendRequest> requests, BatchHandler done) {
   PendingAppend pending{std::move(requests), std::move(done)};
-  if (!writer_->push(std::move(pending))) {
+  if (!writer_->push(pending)) {
     pending.done(std::make_error_code(std::errc::operation_canceled), {});
   }
 }
 
 void SqliteStore::read(std::string room, Seq after, std::size_t limit, ReadHandler done) {
   PendingRead pending{std::move(room), after, limit, std::move(done)};
-  if (!reader_->push(std::move(pending))) {
+  if (!reader_->push(pending)) {
     pending.done(std::make_error_code(std::errc::operation_canceled), {});
   }
 }
