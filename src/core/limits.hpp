@@ -18,6 +18,9 @@ struct Limits {
   // At most one typing notice per session and room is forwarded within this interval.
   std::chrono::milliseconds typing_interval{2'000};
 
+  // A request body: one frame, plus room for the fields around it (room, id, names).
+  std::size_t max_body_bytes() const { return max_frame_bytes + 1024; }
+
   std::chrono::milliseconds effective_presence_ttl() const {
     return presence_ttl.count() > 0 ? presence_ttl : 2 * heartbeat;
   }

@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::size_t kDefaultHistoryLimit = 100;
 constexpr std::size_t kMaxBatchBodyBytes = std::size_t{1024} * 1024;
-constexpr std::size_t kEnvelopeBytes = 1024;  // a message's room, id and field names
 
 // Compares in time independent of where the strings differ, so the key cannot be guessed
 // byte by byte from response times.
@@ -87,7 +86,8 @@ void publish(const ServerApi& api, const HttpRequest& request, Respond respond) 
     return respond(
         json_error(request, http::status::bad_request, to_string(error->code), error->reason));
   }
-  auto& messages = std::get<PublishRequest>(decoded).messages;
+  PublishRequest& body = std::get<PublishRequest>(decoded);
+  std::vector<PublishFrame>& messages = body.messages;
   for (const PublishFrame& frame : messages) {
     if (frame.data.size() > api.limits.max_frame_bytes) {
       api.metrics.count(ProtocolError::frame_too_big);
@@ -101,8 +101,8 @@ void publish(const ServerApi& api, const HttpRequest& request, Respond respond) 
     appends.push_back({std::move(frame.room), std::move(frame.id), std::move(frame.data)});
   api.publisher.publish_batch(
       std::move(appends),
-      [head = HttpRequest(request.base()), batch = std::get<PublishRequest>(decoded).batch,
-       respond = std::move(respond)](std::error_code ec, const std::vector<Published>& published) {
+      [head = HttpRequest(request.base()), batch = body.batch, respond = std::move(respond)](
+          std::error_code ec, const std::vector<Published>& published) {
         if (ec) {
           // Retrying is safe: with ids, what was stored comes back as a duplicate.
           return respond(json_error(head, http::status::service_unavailable, "unavailable",
@@ -222,8 +222,7 @@ void user_status(const ServerApi& api, const HttpRequest& request, Respond respo
 
 void add_server_api(HttpRouter& router, const ServerApi& api) {
   // A batch takes a bigger body than a single message; bodies over the limit get 413.
-  const std::size_t publish_body_limit =
-      std::max(kMaxBatchBodyBytes, api.limits.max_frame_bytes + kEnvelopeBytes);
+  const std::size_t publish_body_limit = std::max(kMaxBatchBodyBytes, api.limits.max_body_bytes());
   router.add(
       http::verb::post, "/api/publish",
       [&api](const HttpRequest& request, Respond respond) {

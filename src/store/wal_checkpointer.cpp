@@ -36,9 +36,10 @@ void WalCheckpointer::committed(sqlite3* writer, const char* schema, int pages) 
     sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return;
   }
-  // Once per background_pages of new frames: the WAL keeps its size until it starts over.
+  // Once per background_pages of new frames (the WAL keeps its size until it starts over), so
+  // taking the lock costs nothing worth counting.
   if (pages < woken_at_) woken_at_ = 0;
-  if (pages < woken_at_ + options_.background_pages || requested_.exchange(true)) return;
+  if (pages < woken_at_ + options_.background_pages) return;
   woken_at_ = pages;
   {
     const std::lock_guard lock(mutex_);
@@ -53,7 +54,6 @@ void WalCheckpointer::run(const std::stop_token& stop) {
     wanted_ = false;
     lock.unlock();
     checkpoint();
-    requested_.store(false);
     lock.lock();
   }
 }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -47,8 +46,7 @@ class WalCheckpointer {
   sqlite::Connection db_;
   std::mutex mutex_;
   std::condition_variable_any wake_;
-  bool wanted_ = false;                  // under mutex_
-  std::atomic<bool> requested_ = false;  // lets the writer skip the lock while one is pending
+  bool wanted_ = false;  // under mutex_
   int woken_at_ = 0;     // the WAL's size when the writer last woke the checkpointer
   std::jthread thread_;  // last: starts once everything above exists
 };

@@ -86,9 +86,9 @@ void HttpConnection::read() {
 
 void HttpConnection::on_header(beast::error_code ec) {
   if (ec) return on_read(ec);
-  // A body carries one frame, plus room for the envelope fields, unless its route takes more.
+  // A body carries one frame, unless its route takes more.
   const std::size_t limit = context_.router.body_limit(parser_->get())
-                                .value_or(context_.services.limits.max_frame_bytes + 1024);
+                                .value_or(context_.services.limits.max_body_bytes());
   parser_->body_limit(limit);
   // The parser checks a Content-Length against the limit only while it reads the header.
   if (parser_->content_length().value_or(0) > limit) return on_read(http::error::body_limit);
