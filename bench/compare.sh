@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Herald beside Nchan in the same run. Both servers are pinned to one CPU (Herald with one event
 # loop, nginx with one worker), the load generator to the other; the same scenarios run against
-# each, then the bare-writer floor on the servers' CPU; the results go to bench/results/compare/,
-# and one table of ratios is printed.
+# each, then Herald's small rooms once more with unsynced commits, then the machine's floors (a
+# bare writer on the servers' CPU, the disk's sync); the results go to bench/results/compare/, and
+# one table of ratios is printed.
 #
 #   bench/compare.sh            # after `make build`; needs nginx, libnginx-mod-nchan, jq
 #
@@ -40,10 +41,11 @@ wait_http() {  # URL: until it answers, for up to 20 s
   echo "compare: nothing answers $1" >&2; exit 1
 }
 
-start_herald() {
+start_herald() {  # EXTRA SERVE ARGS…
+  rm -rf "$work/herald"
   mkdir -p "$work/herald"
   taskset -c "$SERVER_CPU" "$HERALD" serve --listen "127.0.0.1:$HERALD_PORT" --data "$work/herald" \
-    --threads 1 --admission-rate 0 --api-key "$API_KEY" --log-level warn >"$work/herald.log" 2>&1 &
+    --threads 1 --admission-rate 0 --api-key "$API_KEY" --log-level warn "$@" >>"$work/herald.log" 2>&1 &
   herald_pid=$!
   pids+=("$herald_pid")
   wait_http "http://127.0.0.1:$HERALD_PORT/healthz"
@@ -83,19 +85,26 @@ both fanout fanout --subscribers 10000 --rooms 10 --rate 50 --duration "$DURATIO
 both fanout small-rooms --subscribers 10000 --rooms 5000 --rate 5000 --duration "$DURATION" \
   --publish-connections 256
 both max max --subscribers 10000 --rooms 10 --rate 20 --factor 1.5 --steps 7 --duration 8
-# The floor under the fan-out: a bare writer on the servers' CPU, one frame per write, no server.
+# Small rooms again, Herald's commits unsynced: what the disk's sync adds to that latency.
+kill "$herald_pid"
+wait "$herald_pid" 2>/dev/null || true
+start_herald --store-sync normal
+bench fanout herald small-rooms-unsynced --subscribers 10000 --rooms 5000 --rate 5000 \
+  --duration "$DURATION" --publish-connections 256
+# The floors: a bare writer on the servers' CPU, one frame per write, no server; and the sync of
+# one page on the disk Herald's data was on.
 echo "== floor"
 taskset -c "$LOAD_CPU" "$HERALD" bench floor --writer-cpu "$SERVER_CPU" --connections 10000 \
-  --rate 50000 --duration "$DURATION" --out "$OUT/floor.json"
+  --rate 50000 --duration "$DURATION" --sync-dir "$work" --out "$OUT/floor.json"
 
 value() {  # NAME TARGET JQ-PATH
   jq -r "$3" "$OUT/$1-$2.json"
 }
 
-row() {  # LABEL NAME JQ-PATH: Herald, Nchan and Herald / Nchan
+row() {  # LABEL NAME JQ-PATH [NCHAN-NAME]: Herald, Nchan and Herald / Nchan
   local h n
   h=$(value "$2" herald "$3")
-  n=$(value "$2" nchan "$3")
+  n=$(value "${4:-$2}" nchan "$3")
   awk -v l="$1" -v h="$h" -v n="$n" \
     'BEGIN { printf "%-56s %14.2f %14.2f %10s\n", l, h, n, (n != 0 ? sprintf("%.2f", h / n) : "-") }'
 }
@@ -113,10 +122,16 @@ row() {  # LABEL NAME JQ-PATH: Herald, Nchan and Herald / Nchan
     row "$name: duplicates + out of order" "$name" '.duplicates + .out_of_order'
     row "$name: tool CPU s" "$name" .tool_cpu_s
   done
+  for path in .server_cpu_us_per_delivery .latency_ms.p50 .latency_ms.p99; do
+    row "small-rooms, Herald commits unsynced: $path" small-rooms-unsynced "$path" small-rooms
+  done
   row "max: highest deliveries / s (p99 < 100 ms, no loss)" max .highest_deliveries_per_s
   floor=$(jq -r .writer_cpu_us_per_write "$OUT/floor.json")
   awk -v f="$floor" -v h="$(value fanout herald .server_cpu_us_per_delivery)" \
     -v n="$(value fanout nchan .server_cpu_us_per_delivery)" 'BEGIN {
       printf "%-56s %14.2f\n", "floor: bare writer CPU us / write (one frame each)", f
       printf "%-56s %14.2f %14.2f\n", "fanout: CPU / delivery over the floor", h / f, n / f }'
+  jq -r '.sync_latency_ms | "\(.p50) \(.p99) \(.max)"' "$OUT/floor.json" | awk '{
+    printf "%-56s %14s\n", "floor: disk sync of one page ms p50 / p99 / max",
+      sprintf("%.2f / %.2f / %.2f", $1, $2, $3) }'
 } | tee "$OUT/table.txt"

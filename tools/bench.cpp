@@ -167,7 +167,9 @@ void add_publish(CLI::App& bench) {
 void add_floor(CLI::App& bench) {
   auto options = std::make_shared<bench::FloorOptions>();
   CLI::App* floor = bench.add_subcommand(
-      "floor", "The machine's floor: a bare writer's CPU per single-frame write, no server");
+      "floor",
+      "The machine's floors: a bare writer's CPU per single-frame write, no server; the disk's "
+      "sync of one page");
   add_positive(*floor, "--connections", options->connections, "Loopback TCP connections");
   add_positive(*floor, "--rate", options->rate, "Writes per second, over all connections");
   add_positive(*floor, "--duration", options->duration, "Seconds of writing");
@@ -176,6 +178,9 @@ void add_floor(CLI::App& bench) {
       ->capture_default_str();
   floor->add_option("--writer-cpu", options->writer_cpu, "CPU to pin the writer to; -1: none")
       ->capture_default_str();
+  floor->add_option("--sync-dir", options->sync_dir,
+                    "Directory on the disk whose fdatasync is timed; default: the temp directory");
+  add_positive(*floor, "--syncs", options->syncs, "Page writes synced, one after the other");
   floor->add_option("--out", options->out, "JSON result")->capture_default_str();
   floor->callback([options] { bench::run_floor(*options); });
 }

@@ -56,6 +56,15 @@ double LatencyHistogram::percentile_us(double p) const {
   return max_us();
 }
 
+boost::json::object LatencyHistogram::percentiles_ms() const {
+  const auto ms = [](double us) { return us / 1000; };
+  return {{"p50", ms(percentile_us(50))},
+          {"p90", ms(percentile_us(90))},
+          {"p99", ms(percentile_us(99))},
+          {"p99_9", ms(percentile_us(99.9))},
+          {"max", ms(max_us())}};
+}
+
 std::vector<std::pair<double, double>> LatencyHistogram::cdf() const {
   std::vector<std::pair<double, double>> points;
   std::uint64_t seen = 0;

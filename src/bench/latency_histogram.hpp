@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <utility>
@@ -18,6 +19,8 @@ class LatencyHistogram {
   // Nearest rank, as the middle of the bucket it falls in; 0 when empty.
   double percentile_us(double p) const;
   double max_us() const { return static_cast<double>(max_); }
+  // {p50, p90, p99, p99_9, max}, in milliseconds: how results report a latency.
+  boost::json::object percentiles_ms() const;
   // (latency in µs, % of the samples at or below it), one point per non-empty bucket.
   std::vector<std::pair<double, double>> cdf() const;
 

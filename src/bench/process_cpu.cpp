@@ -1,5 +1,6 @@
 #include "bench/process_cpu.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -16,6 +17,15 @@ std::optional<double> process_cpu_seconds(pid_t pid) {
   const std::optional<std::uint64_t> ticks = cpu_ticks_from_stat(text.str());
   if (!ticks) return std::nullopt;
   return static_cast<double>(*ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 std::optional<std::uint64_t> cpu_ticks_from_stat(std::string_view stat) {

@@ -6,7 +6,6 @@
 #include <netinet/tcp.h>
 #include <sched.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,13 +21,18 @@
 #include <thread>
 #include <vector>
 
+#include "bench/process_cpu.hpp"
 #include "bench/report.hpp"
+#include "bench/sync_floor.hpp"
 #include "bench/tcp_dial.hpp"
 
 namespace herald::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Syncs stop here even if fewer than asked were done: a slow disk is a result, not a hang.
+constexpr std::chrono::seconds kSyncLimit{30};
 
 // What the writer tells the reader through its pipe when it is done.
 struct WriterReport {
@@ -40,15 +44,6 @@ struct WriterReport {
 
 [[noreturn]] void fail(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), "bench floor: " + what);
-}
-
-double own_cpu_seconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 void pin_to(int cpu) {
@@ -165,14 +160,27 @@ class Reader {
   std::uint64_t received_ = 0;
 };
 
+// The disk's floor, on the data's disk: the page the store rewrites, synced.
+SyncFloor sync_floor(const FloorOptions& options) {
+  const std::filesystem::path dir =
+      options.sync_dir.empty() ? std::filesystem::temp_directory_path() : options.sync_dir;
+  std::cerr << "[floor] timing " << options.syncs << " syncs in " << dir.string() << "\n";
+  return measure_sync_floor(dir, options.syncs, kSyncLimit);
+}
+
 void print_and_write(const FloorOptions& options, const WriterReport& report,
-                     std::uint64_t received) {
+                     std::uint64_t received, const SyncFloor& sync) {
   const double us_per_write =
       report.writes > 0 ? 1e6 * report.cpu_s / static_cast<double>(report.writes) : 0;
+  const LatencyHistogram& l = sync.latency;
+  const double us_per_sync = l.count() > 0 ? 1e6 * sync.cpu_s / static_cast<double>(l.count()) : 0;
   std::cout << fmt::format(
       "writes {}  short writes {}  bytes written {}  received {}\nwriter CPU s {:.2f}\n"
-      "writer CPU us / write {:.2f}\n",
-      report.writes, report.short_writes, report.bytes, received, report.cpu_s, us_per_write);
+      "writer CPU us / write {:.2f}\n"
+      "disk syncs {}  ms p50 / p99 / max {:.3f} / {:.3f} / {:.3f}  CPU us / sync {:.1f}\n",
+      report.writes, report.short_writes, report.bytes, received, report.cpu_s, us_per_write,
+      l.count(), l.percentile_us(50) / 1000, l.percentile_us(99) / 1000, l.max_us() / 1000,
+      us_per_sync);
   write_result(options.out,
                {{"scenario", "floor"},
                 {"connections", options.connections},
@@ -183,7 +191,10 @@ void print_and_write(const FloorOptions& options, const WriterReport& report,
                 {"bytes_written", report.bytes},
                 {"bytes_received", received},
                 {"writer_cpu_s", report.cpu_s},
-                {"writer_cpu_us_per_write", us_per_write}},
+                {"writer_cpu_us_per_write", us_per_write},
+                {"syncs", l.count()},
+                {"sync_latency_ms", l.percentiles_ms()},
+                {"sync_cpu_us", us_per_sync}},
                {});
   std::cout << "wrote " << options.out.string() << "\n";
 }
@@ -191,6 +202,7 @@ void print_and_write(const FloorOptions& options, const WriterReport& report,
 }  // namespace
 
 void run_floor(const FloorOptions& options) {
+  const SyncFloor sync = sync_floor(options);  // first: a disk it cannot write fails at once
   unsigned short port = 0;
   const int listener = listen_loopback(port);
   std::array<int, 2> ready{};  // writer → reader: accepted, then its report
@@ -214,7 +226,7 @@ void run_floor(const FloorOptions& options) {
   }
   ::waitpid(writer, nullptr, 0);
   if (!report) fail("the writer gave no report in time");
-  print_and_write(options, *report, reader.received());
+  print_and_write(options, *report, reader.received(), sync);
 }
 
 }  // namespace herald::bench

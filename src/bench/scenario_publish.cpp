@@ -73,10 +73,7 @@ void run_publish(const PublishOptions& options) {
                            {"errors", result.errors},
                            {"elapsed_s", result.elapsed_s},
                            {"acked_per_s", per_s},
-                           {"ack_latency_ms",
-                            {{"p50", ms(l.percentile_us(50))},
-                             {"p99", ms(l.percentile_us(99))},
-                             {"max", ms(l.max_us())}}},
+                           {"ack_latency_ms", l.percentiles_ms()},
                            {"server_cpu_s", server_cpu},
                            {"publisher_cpu_s", result.cpu_s}};
   write_result_and_chart(options.out, std::move(json), server.description(), "-latency.svg",

@@ -33,26 +33,6 @@ constexpr std::int64_t kExpected = kPerRoom * kMembers * kRooms;
 // The bench needs a few seconds; past this it is stuck, and the test says so.
 constexpr Millis kBenchLimit = 120s;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "herald-bench-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 // The --fault-* options exist only where HERALD_FAULT_HOOKS is on (with HERALD_TESTS, unless
 // turned off).
 #ifndef HERALD_FAULT_HOOKS

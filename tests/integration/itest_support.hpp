@@ -400,14 +400,32 @@ class Api {
   boost::beast::flat_buffer buffer_;
 };
 
+// A temporary directory, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "herald-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 // A child process (the herald CLI) with stdout and stderr captured in files of its own temporary
 // directory. Killed (SIGKILL) by the destructor if it is still running.
 class ChildProcess {
  public:
   explicit ChildProcess(std::vector<std::string> args) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "herald-child-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
-    dir_ = pattern;
     std::vector<char*> argv;
     for (std::string& arg : args)
       argv.push_back(arg.data());
@@ -417,8 +435,8 @@ class ChildProcess {
       if (!std::string_view(*entry).starts_with("HERALD_")) envp.push_back(*entry);
     }
     envp.push_back(nullptr);
-    const int out = ::open((dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    const int err = ::open((dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    const int out = ::open(path("stdout").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    const int err = ::open(path("stderr").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (out < 0 || err < 0 || in < 0) throw std::system_error(errno, std::generic_category());
     pid_ = ::fork();
@@ -437,11 +455,7 @@ class ChildProcess {
     ::close(in);
     if (pid_ < 0) throw std::system_error(fork_errno, std::generic_category(), "fork");
   }
-  ~ChildProcess() {
-    kill9();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  ~ChildProcess() { kill9(); }
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
@@ -468,8 +482,8 @@ class ChildProcess {
     status_ = 128 + SIGKILL;
   }
 
-  std::string out() const { return slurp(dir_ / "stdout"); }
-  std::string err() const { return slurp(dir_ / "stderr"); }
+  std::string out() const { return slurp(path("stdout")); }
+  std::string err() const { return slurp(path("stderr")); }
 
   // The non-empty lines of stdout.
   std::vector<std::string> out_lines() const {
@@ -489,8 +503,9 @@ class ChildProcess {
     text << file.rdbuf();
     return text.str();
   }
+  std::filesystem::path path(const char* name) const { return dir_.path() / name; }
 
-  std::filesystem::path dir_;
+  TempDir dir_;
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
