@@ -84,6 +84,9 @@ both idle idle --connections "$CONNECTIONS" --rooms 100
 both fanout fanout --subscribers 10000 --rooms 10 --rate 50 --duration "$DURATION"
 both fanout small-rooms --subscribers 10000 --rooms 5000 --rate 5000 --duration "$DURATION" \
   --publish-connections 256
+# The same publishes with next to no one to deliver them to: what the publish path alone costs.
+both fanout publish-path --subscribers 10 --rooms 5000 --rate 5000 --duration "$DURATION" \
+  --publish-connections 256
 both max max --subscribers 10000 --rooms 10 --rate 20 --factor 1.5 --steps 7 --duration 8
 # Small rooms again, Herald's commits unsynced: what the disk's sync adds to that latency.
 kill "$herald_pid"
@@ -122,6 +125,8 @@ row() {  # LABEL NAME JQ-PATH [NCHAN-NAME]: Herald, Nchan and Herald / Nchan
     row "$name: duplicates + out of order" "$name" '.duplicates + .out_of_order'
     row "$name: tool CPU s" "$name" .tool_cpu_s
   done
+  row "publish-path: server CPU us / publish" publish-path '1e6 * .server_cpu_s / .acked'
+  row "publish-path: publish ack ms p99" publish-path .publish_ack_ms_p99
   for path in .server_cpu_us_per_delivery .latency_ms.p50 .latency_ms.p99; do
     row "small-rooms, Herald commits unsynced: $path" small-rooms-unsynced "$path" small-rooms
   done

@@ -210,9 +210,21 @@ class SqliteStore::Writer {
         std::chrono::duration<double>(Clock::now() - started).count());
     commits_.fetch_add(1, std::memory_order_relaxed);
     count_stored(results);
-    dirty_.merge(touched);
+    note_over_limit(touched);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i].done({}, std::move(results[i]));
+    }
+  }
+
+  // A room's message count is at most its head, since seqs start at 1: only rooms whose head
+  // has passed the limit can need a count prune. With many young rooms (chat rooms, users'
+  // channels) that keeps the prune to the few it concerns, where a pass over every room written
+  // to in the last second held the writer, and every publish waiting on it, for milliseconds.
+  void note_over_limit(const Rooms& touched) {
+    const Seq keep = options_.retention_messages;
+    if (keep == 0) return;
+    for (const auto& room : touched) {
+      if (heads_.at(room).head > keep) over_limit_.insert(room);
     }
   }
 
@@ -316,7 +328,7 @@ class SqliteStore::Writer {
       spdlog::warn("message store: retention pruning failed: {}", e.what());
       return;
     }
-    dirty_.clear();
+    over_limit_.clear();
     swept_all_ = true;
   }
 
@@ -350,8 +362,8 @@ class SqliteStore::Writer {
     return query.seq(0) - 1;
   }
 
-  // Only rooms appended to since the last prune can exceed the limit, except on the first pass
-  // (the limit may have been lowered since the file was last open).
+  // Only rooms appended to past the limit since the last prune can exceed it, except on the
+  // first pass (the limit may have been lowered since the file was last open).
   void prune_by_count() {
     const Seq keep = options_.retention_messages;
     if (keep == 0) return;
@@ -363,7 +375,7 @@ class SqliteStore::Writer {
   std::vector<std::pair<std::string, Seq>> count_candidates() {
     std::vector<std::pair<std::string, Seq>> rooms;
     if (swept_all_) {
-      for (const auto& room : dirty_) {
+      for (const auto& room : over_limit_) {
         rooms.emplace_back(room, cached_head(room));
       }
       return rooms;
@@ -424,7 +436,7 @@ class SqliteStore::Writer {
 
   // Loaded on first use; right because only this thread writes.
   std::unordered_map<std::string, CachedRoom> heads_;
-  Rooms dirty_;  // appended to since the last successful prune
+  Rooms over_limit_;  // appended to since the last successful prune, head past the count limit
   bool swept_all_ = false;
   Clock::time_point next_prune_ = Clock::now() + kPruneInterval;
   std::atomic<std::uint64_t> commits_{0};
