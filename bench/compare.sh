@@ -127,9 +127,10 @@ row() {  # LABEL NAME JQ-PATH [NCHAN-NAME]: Herald, Nchan and Herald / Nchan
   done
   row "publish-path: server CPU us / publish" publish-path '1e6 * .server_cpu_s / .acked'
   row "publish-path: publish ack ms p99" publish-path .publish_ack_ms_p99
-  for path in .server_cpu_us_per_delivery .latency_ms.p50 .latency_ms.p99; do
-    row "small-rooms, Herald commits unsynced: $path" small-rooms-unsynced "$path" small-rooms
-  done
+  row "small-rooms, Herald unsynced: server CPU us / delivery" small-rooms-unsynced \
+    .server_cpu_us_per_delivery small-rooms
+  row "small-rooms, Herald unsynced: latency p50 ms" small-rooms-unsynced .latency_ms.p50 small-rooms
+  row "small-rooms, Herald unsynced: latency p99 ms" small-rooms-unsynced .latency_ms.p99 small-rooms
   row "max: highest deliveries / s (p99 < 100 ms, no loss)" max .highest_deliveries_per_s
   floor=$(jq -r .writer_cpu_us_per_write "$OUT/floor.json")
   awk -v f="$floor" -v h="$(value fanout herald .server_cpu_us_per_delivery)" \
