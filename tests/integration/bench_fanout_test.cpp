@@ -5,14 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
-#include <system_error>
 
 #include "itest_support.hpp"
 #include "server_process.hpp"
@@ -41,48 +35,14 @@ constexpr Millis kBenchLimit = 120s;
 
 // Runs the fan-out scenario against `server` and returns the JSON result it wrote; a failure
 // (with the bench's output) and an empty object if it did not finish.
-json::object run_bench(const ServerProcess& server) {
+json::object run_fanout(const ServerProcess& server) {
   const TempDir dir;
-  const std::filesystem::path out = dir.path() / "fanout.json";
-  ChildProcess bench({HERALD_BINARY,
-                      "bench",
-                      "fanout",
-                      "--server",
-                      "127.0.0.1:" + std::to_string(server.port()),
-                      "--server-pid",
-                      std::to_string(server.pid()),
-                      "--api-key",
-                      server.api_key(),
-                      "--subscribers",
-                      std::to_string(kSubscribers),
-                      "--rooms",
-                      std::to_string(kRooms),
-                      "--workers",
-                      "2",
-                      "--rate",
-                      std::to_string(kRate),
-                      "--duration",
-                      std::to_string(kDuration),
-                      "--timeout",
-                      "30",
-                      "--out",
-                      out.string()});
-  const std::optional<int> code = bench.wait(kBenchLimit);
-  if (code != 0) {
-    ADD_FAILURE() << "herald bench fanout exited with "
-                  << (code ? std::to_string(*code) : "nothing: still running, killed")
-                  << "\nstdout:\n"
-                  << bench.out() << "\nstderr:\n"
-                  << bench.err();
-    return {};
-  }
-  std::ifstream file(out);
-  std::stringstream text;
-  text << file.rdbuf();
-  json::object result = parse_object(text.str());
-  // The table the bench printed, for whoever reads a failure.
-  std::cout << bench.out();
-  return result;
+  return run_bench(
+      {"fanout", "--server", "127.0.0.1:" + std::to_string(server.port()), "--server-pid",
+       std::to_string(server.pid()), "--api-key", server.api_key(), "--subscribers",
+       std::to_string(kSubscribers), "--rooms", std::to_string(kRooms), "--workers", "2", "--rate",
+       std::to_string(kRate), "--duration", std::to_string(kDuration), "--timeout", "30"},
+      dir.path() / "fanout.json", kBenchLimit);
 }
 
 std::int64_t counter(const ServerProcess& server, std::string_view series) {
@@ -103,7 +63,7 @@ void expect_full_publish(const json::object& result) {
 TEST(BenchFanout, CountsEveryDeliveryOfACleanServer) {
   ServerProcess server;
   server.start();
-  const json::object result = run_bench(server);
+  const json::object result = run_fanout(server);
   expect_full_publish(result);
   if (HasFatalFailure()) return;
   SCOPED_TRACE(json::serialize(result));
@@ -122,7 +82,7 @@ TEST(BenchFanout, CountsEveryFrameTheServerDroppedAsLost) {
   constexpr std::int64_t kEvery = 7;
   ServerProcess server({"--fault-drop-every", std::to_string(kEvery)});
   server.start();
-  const json::object result = run_bench(server);
+  const json::object result = run_fanout(server);
   expect_full_publish(result);
   if (HasFatalFailure()) return;
   SCOPED_TRACE(json::serialize(result));
@@ -143,7 +103,7 @@ TEST(BenchFanout, CountsEveryFrameTheServerWroteTwiceAsADuplicate) {
   constexpr std::int64_t kEvery = 5;
   ServerProcess server({"--fault-duplicate-every", std::to_string(kEvery)});
   server.start();
-  const json::object result = run_bench(server);
+  const json::object result = run_fanout(server);
   expect_full_publish(result);
   if (HasFatalFailure()) return;
   SCOPED_TRACE(json::serialize(result));
@@ -163,7 +123,7 @@ TEST(BenchFanout, CountsASubscriberCutOffMidRunAsGoneAndItsMissedMessagesAsLost)
   constexpr std::int64_t kAfter = 50;
   ServerProcess server({"--fault-close-after", std::to_string(kAfter)});
   server.start();
-  const json::object result = run_bench(server);
+  const json::object result = run_fanout(server);
   expect_full_publish(result);
   if (HasFatalFailure()) return;
   SCOPED_TRACE(json::serialize(result));

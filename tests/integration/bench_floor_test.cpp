@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "itest_support.hpp"
@@ -21,24 +19,11 @@ constexpr std::int64_t kFrameBytes = 140;
 constexpr std::int64_t kSyncs = 50;
 
 json::object run_floor(const std::filesystem::path& sync_dir, const std::filesystem::path& out) {
-  ChildProcess bench({HERALD_BINARY, "bench", "floor", "--connections",
-                      std::to_string(kConnections), "--rate", std::to_string(kRate), "--duration",
-                      std::to_string(kDuration), "--frame-bytes", std::to_string(kFrameBytes),
-                      "--syncs", std::to_string(kSyncs), "--sync-dir", sync_dir.string(), "--out",
-                      out.string()});
-  const std::optional<int> code = bench.wait(60s);
-  if (code != 0) {
-    ADD_FAILURE() << "herald bench floor exited with "
-                  << (code ? std::to_string(*code) : "nothing: still running, killed")
-                  << "\nstdout:\n"
-                  << bench.out() << "\nstderr:\n"
-                  << bench.err();
-    return {};
-  }
-  std::ifstream file(out);
-  std::stringstream text;
-  text << file.rdbuf();
-  return parse_object(text.str());
+  return run_bench(
+      {"floor", "--connections", std::to_string(kConnections), "--rate", std::to_string(kRate),
+       "--duration", std::to_string(kDuration), "--frame-bytes", std::to_string(kFrameBytes),
+       "--syncs", std::to_string(kSyncs), "--sync-dir", sync_dir.string()},
+      out, 60s);
 }
 
 double number(const json::object& object, std::string_view key) {

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -509,6 +510,30 @@ class ChildProcess {
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// Runs `herald bench ARGS…`, which writes its JSON result to `out`, and returns that result; a
+// failure (with the bench's output) and an empty object if it did not finish well within
+// `limit`. What the bench printed goes to stdout too, for whoever reads a failure.
+inline json::object run_bench(std::vector<std::string> args, const std::filesystem::path& out,
+                              Millis limit) {
+  args.insert(args.begin(), {HERALD_BINARY, "bench"});
+  args.insert(args.end(), {"--out", out.string()});
+  ChildProcess bench(args);
+  const std::optional<int> code = bench.wait(limit);
+  if (code != 0) {
+    ADD_FAILURE() << "herald bench " << args[2] << " exited with "
+                  << (code ? std::to_string(*code) : "nothing: still running, killed")
+                  << "\nstdout:\n"
+                  << bench.out() << "\nstderr:\n"
+                  << bench.err();
+    return {};
+  }
+  std::ifstream file(out);
+  std::stringstream text;
+  text << file.rdbuf();
+  std::cout << bench.out();
+  return parse_object(text.str());
+}
 
 // Publishes `count` messages to `room` through the server API (ids "<room>-<seq>"), numbered on
 // from `expected` (the room must hold just those), and returns `expected` with their digests
