@@ -19,7 +19,8 @@ constexpr std::size_t kPage = 4096;
 // sync carries the data alone, not a growing file's metadata.
 constexpr std::size_t kPages = 64;
 
-// A scratch file of kPages written pages, unlinked at once so that nothing is left behind.
+// A scratch file of kPages written pages, without a name (O_TMPFILE): nothing is left behind,
+// whatever way the bench ends.
 class ScratchFile {
  public:
   explicit ScratchFile(const std::filesystem::path& dir)

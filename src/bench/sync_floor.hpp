@@ -15,7 +15,7 @@ struct SyncFloor {
 };
 
 // The disk's floor under a synced commit: one 4 KiB page rewritten and fdatasync'ed, `syncs`
-// times or until `limit` has passed, in a scratch file of `dir` (removed afterwards). A store
+// times or until `limit` has passed, in a nameless scratch file on `dir`'s disk. A store
 // that syncs each commit to that disk cannot acknowledge one sooner, whatever it does besides.
 // Throws std::system_error when the file cannot be written.
 SyncFloor measure_sync_floor(const std::filesystem::path& dir, std::size_t syncs,
