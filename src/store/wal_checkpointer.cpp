@@ -5,7 +5,6 @@
 #include <chrono>
 
 #include "core/thread_name.hpp"
-#include "core/thread_priority.hpp"
 
 namespace herald {
 
@@ -16,7 +15,6 @@ WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite::Conn
   db_.exec(sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   thread_ = std::jthread([this](const std::stop_token& stop) {
     name_this_thread("store-ckpt");
-    run_this_thread_when_idle();
     run(stop);
   });
   sqlite3_wal_hook(writer_.get(), &WalCheckpointer::on_commit, this);

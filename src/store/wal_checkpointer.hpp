@@ -19,9 +19,9 @@ namespace herald {
 // checkpoint cannot reach frames committed while it runs, and the WAL only starts over from its
 // beginning once every frame is in the database; so when the WAL has grown past a bound, the
 // writer completes the checkpoint itself after a commit, which by then costs the few frames left.
-// The thread runs when the CPU is otherwise idle (SCHED_IDLE): copying a thousand pages holds a
-// CPU for milliseconds, which an event loop sharing that core must not wait behind; and under a
-// load that leaves no idle time, the writer's bound still holds the WAL's size.
+// The thread keeps the ordinary scheduling policy: one starved while it holds SQLite's
+// checkpoint lock (as SCHED_IDLE would let it be) keeps the writer from completing the
+// checkpoint at the bound, and the WAL outgrows it.
 class WalCheckpointer {
  public:
   struct Options {
