@@ -1,10 +1,13 @@
 #include "transport/http_connection.hpp"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
+#include "transport/http_response_text.hpp"
 #include "transport/poll_session.hpp"
 #include "transport/request_session.hpp"
 #include "transport/sse_connection.hpp"
@@ -103,7 +106,7 @@ void HttpConnection::on_read(beast::error_code ec) {
     auto response = json_error(parser_->get(), http::status::payload_too_large, "too_large",
                                "the request body is over the limit");
     response.keep_alive(false);
-    write(std::move(response));
+    write(response);
     return;
   }
   if (ec) {
@@ -120,9 +123,8 @@ void HttpConnection::on_read(beast::error_code ec) {
   if (hand_over(request)) return;
   auto executor = stream_.get_executor();
   context_.router.dispatch(request, [self = shared_from_this(), executor](HttpResponse response) {
-    boost::asio::dispatch(executor, [self, response = std::move(response)]() mutable {
-      self->write(std::move(response));
-    });
+    boost::asio::dispatch(executor,
+                          [self, response = std::move(response)] { self->write(response); });
   });
 }
 
@@ -161,7 +163,7 @@ void HttpConnection::upgrade(const HttpRequest& request) {
   auto answer = answer_ws_upgrade(request);
   if (auto* refusal = std::get_if<HttpResponse>(&answer)) {
     context_.services.metrics.count(ProtocolError::bad_upgrade);
-    write(std::move(*refusal));
+    write(*refusal);
     return;
   }
   // Bytes the client sent right behind its request were read with it.
@@ -189,8 +191,8 @@ void HttpConnection::poll(const HttpRequest& request) {
                      "this address holds as many polls as it may; poll one at a time"));
     return;
   }
-  auto answer = [self = shared_from_this()](HttpResponse response) {
-    self->write(std::move(response));
+  auto answer = [self = shared_from_this()](const HttpResponse& response) {
+    self->write(response);
   };
   std::make_shared<PollSession>(context_, request, std::move(hold), std::move(answer))->run(poll);
 }
@@ -237,23 +239,23 @@ void HttpConnection::refuse(const HttpRequest& request, const Admission::Refused
                              refusal_reason(refused.why));
   response.set(http::field::retry_after, std::to_string(refused.retry_after.count()));
   response.keep_alive(false);  // the client comes back on a fresh connection, maybe elsewhere
-  write(std::move(response));
+  write(response);
 }
 
-void HttpConnection::write(HttpResponse response) {
-  response_ = std::make_shared<HttpResponse>(std::move(response));
+void HttpConnection::write(const HttpResponse& response) {
+  const bool keep_alive = response.keep_alive();
+  auto text = std::make_shared<const std::string>(http_response_text(response));
   // A long-poll answers long after its request was read: the write gets a deadline of its own.
   stream_.expires_after(kRequestTimeout);
-  http::async_write(stream_, *response_,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      const bool keep_alive = self->response_->keep_alive();
-                      self->response_.reset();
-                      if (ec || !keep_alive) {
-                        self->close();
-                        return;
-                      }
-                      self->read();
-                    });
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(*text),
+      [self = shared_from_this(), text, keep_alive](beast::error_code ec, std::size_t) {
+        if (ec || !keep_alive) {
+          self->close();
+          return;
+        }
+        self->read();
+      });
 }
 
 void HttpConnection::close() {

@@ -35,14 +35,13 @@ class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
   // without one to a session of the request's own; the response lists the answers (acks, errors).
   void relay(const HttpRequest& request);
   void refuse(const HttpRequest& request, const Admission::Refused& refused);
-  void write(HttpResponse response);
+  void write(const HttpResponse& response);
   void close();
 
   boost::beast::tcp_stream stream_;
   TransportContext& context_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::shared_ptr<HttpResponse> response_;
   Admission::Verdict refused_;  // decided once, when the connection was accepted
 };
 
