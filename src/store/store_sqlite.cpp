@@ -190,6 +190,7 @@ class SqliteStore::Writer {
   void run() {
     while (auto batch = queue_.take(options_.max_batch, next_prune_)) {
       if (!batch->empty()) commit(*batch);
+      checkpointer_.catch_up();
       prune_if_due();
     }
   }

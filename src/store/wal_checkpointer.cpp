@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <utility>
 
 #include "core/thread_name.hpp"
 
@@ -31,6 +32,7 @@ int WalCheckpointer::on_commit(void* self, sqlite3* writer, const char* schema, 
 }
 
 void WalCheckpointer::committed(sqlite3* writer, const char* schema, int pages) {
+  wal_pages_ = pages;
   if (pages >= options_.foreground_pages) {
     // Busy while the background checkpoint runs: then the next commit tries again.
     sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -43,32 +45,43 @@ void WalCheckpointer::committed(sqlite3* writer, const char* schema, int pages) 
   woken_at_ = pages;
   {
     const std::lock_guard lock(mutex_);
-    wanted_ = true;
+    wanted_ = ++wakes_;
   }
   wake_.notify_one();
 }
 
+void WalCheckpointer::catch_up() {
+  if (wal_pages_ < options_.restart_pages) return;
+  // Only right after the pass for the latest wake: what it left is what was committed while it
+  // ran, fewer than background_pages, and typically a few commits' worth.
+  const std::uint64_t passed = passed_.load(std::memory_order_acquire);
+  if (passed != wakes_ || passed == caught_up_) return;
+  caught_up_ = passed;
+  sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
 void WalCheckpointer::run(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
-  while (wake_.wait(lock, stop, [this] { return wanted_; })) {
-    wanted_ = false;
+  while (wake_.wait(lock, stop, [this] { return wanted_ != 0; })) {
+    const std::uint64_t wake = std::exchange(wanted_, 0);
     lock.unlock();
-    checkpoint();
+    if (checkpoint()) passed_.store(wake, std::memory_order_release);
     lock.lock();
   }
 }
 
-void WalCheckpointer::checkpoint() {
+bool WalCheckpointer::checkpoint() {
   const auto started = std::chrono::steady_clock::now();
   const int rc =
       sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     metrics_.store_errors.add();
     spdlog::warn("message store: WAL checkpoint failed: {}", sqlite3_errmsg(db_.get()));
-    return;
+    return false;
   }
   metrics_.store_checkpoint_seconds.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return rc == SQLITE_OK;
 }
 
 }  // namespace herald
