@@ -1,5 +1,6 @@
 #include "store/wal_checkpointer.hpp"
 
+#include <sched.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -8,6 +9,19 @@
 #include "core/thread_name.hpp"
 
 namespace herald {
+namespace {
+
+// A pass that had not yet begun when interrupted forgets it as it begins.
+constexpr auto kInterruptAgainAfter = std::chrono::milliseconds(1);
+
+void run_in_idle_time() {
+  const sched_param param{};
+  if (sched_setscheduler(0, SCHED_IDLE, &param) != 0) {
+    spdlog::debug("message store: the checkpointer keeps the ordinary scheduling policy");
+  }
+}
+
+}  // namespace
 
 WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite::Connection& writer,
                                  bool sync_full, Metrics& metrics, Options options)
@@ -16,6 +30,7 @@ WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite::Conn
   db_.exec(sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   thread_ = std::jthread([this](const std::stop_token& stop) {
     name_this_thread("store-ckpt");
+    run_in_idle_time();
     run(stop);
   });
   sqlite3_wal_hook(writer_.get(), &WalCheckpointer::on_commit, this);
@@ -24,20 +39,16 @@ WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite::Conn
 WalCheckpointer::~WalCheckpointer() {
   sqlite3_wal_hook(writer_.get(), nullptr, nullptr);
   thread_.request_stop();
+  sqlite3_interrupt(db_.get());
 }
 
-int WalCheckpointer::on_commit(void* self, sqlite3* writer, const char* schema, int pages) {
-  static_cast<WalCheckpointer*>(self)->committed(writer, schema, pages);
+int WalCheckpointer::on_commit(void* self, sqlite3* /*writer*/, const char* /*schema*/, int pages) {
+  static_cast<WalCheckpointer*>(self)->committed(pages);
   return SQLITE_OK;
 }
 
-void WalCheckpointer::committed(sqlite3* writer, const char* schema, int pages) {
+void WalCheckpointer::committed(int pages) {
   wal_pages_ = pages;
-  if (pages >= options_.foreground_pages) {
-    // Busy while the background checkpoint runs: then the next commit tries again.
-    sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    return;
-  }
   // Once per background_pages of new frames (the WAL keeps its size until it starts over), so
   // taking the lock costs nothing worth counting.
   if (pages < woken_at_) woken_at_ = 0;
@@ -51,6 +62,7 @@ void WalCheckpointer::committed(sqlite3* writer, const char* schema, int pages) 
 }
 
 void WalCheckpointer::catch_up() {
+  if (wal_pages_ >= options_.foreground_pages) return take_over();
   if (wal_pages_ < options_.restart_pages) return;
   // Only right after the pass for the latest wake: what it left is what was committed while it
   // ran, fewer than background_pages, and typically a few commits' worth.
@@ -60,12 +72,24 @@ void WalCheckpointer::catch_up() {
   sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
+void WalCheckpointer::take_over() {
+  std::unique_lock pass(pass_, std::try_to_lock);
+  while (!pass.owns_lock()) {
+    sqlite3_interrupt(db_.get());
+    pass.try_lock_for(kInterruptAgainAfter);
+  }
+  sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
 void WalCheckpointer::run(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   while (wake_.wait(lock, stop, [this] { return wanted_ != 0; })) {
     const std::uint64_t wake = std::exchange(wanted_, 0);
     lock.unlock();
-    if (checkpoint()) passed_.store(wake, std::memory_order_release);
+    {
+      const std::lock_guard pass(pass_);
+      if (checkpoint()) passed_.store(wake, std::memory_order_release);
+    }
     lock.lock();
   }
 }
@@ -74,7 +98,8 @@ bool WalCheckpointer::checkpoint() {
   const auto started = std::chrono::steady_clock::now();
   const int rc =
       sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+  // Busy while the writer's own checkpoint runs; interrupted when it takes over.
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_INTERRUPT) {
     metrics_.store_errors.add();
     spdlog::warn("message store: WAL checkpoint failed: {}", sqlite3_errmsg(db_.get()));
     return false;

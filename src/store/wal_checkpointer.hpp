@@ -25,19 +25,19 @@ namespace herald {
 // (`catch_up`), and its next commit starts the WAL over; the commits then write over blocks the
 // file already has, whose sync costs the disk about half that of blocks that grow the file.
 // Each start-over costs the writer that catch-up, a sync of the database file included: at a
-// quarter of this size, batched durable publishes lost 5-10 % of their rate. If the WAL still
-// reaches `foreground_pages` (the checkpointer starved, or a reader held its snapshot), the
-// writer checkpoints right after the commit, whatever it has to copy.
+// quarter of this size, batched durable publishes lost 5-10 % of their rate.
 //
-// The thread keeps the ordinary scheduling policy: one starved while it holds SQLite's
-// checkpoint lock (as SCHED_IDLE would let it be) keeps the writer from catching up, and the WAL
-// grows.
+// The thread runs as SCHED_IDLE, in the CPU's idle time only. A pass copies about a thousand
+// pages in one go, milliseconds of CPU, and at the ordinary policy an event loop sharing the core
+// waited behind it for up to a scheduler tick. On a core with no idle time the pass may then
+// hold SQLite's checkpoint lock for long, so the bound is the writer's: at `foreground_pages` it
+// interrupts the pass and checkpoints whatever is left itself.
 class WalCheckpointer {
  public:
   struct Options {
     int background_pages = 1000;   // WAL size that wakes the checkpointer (SQLite's default)
     int restart_pages = 16384;     // WAL size (64 MiB) past which the writer catches up
-    int foreground_pages = 32768;  // WAL size (128 MiB) at which the writer checkpoints anyway
+    int foreground_pages = 32768;  // WAL size (128 MiB) at which the writer takes over
   };
 
   // Replaces `writer`'s automatic checkpoint. `writer` must outlive this object, and commit
@@ -49,12 +49,14 @@ class WalCheckpointer {
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
   // On the writer's thread, between transactions: once the WAL has passed `restart_pages`,
-  // copies what the last background pass could not reach. Costs nothing otherwise.
+  // copies what the last background pass could not reach; at `foreground_pages`, stops the pass
+  // and copies everything. Costs nothing otherwise.
   void catch_up();
 
  private:
   static int on_commit(void* self, sqlite3* writer, const char* schema, int pages);
-  void committed(sqlite3* writer, const char* schema, int pages);
+  void committed(int pages);
+  void take_over();
   void run(const std::stop_token& stop);
   bool checkpoint();  // whether the pass copied every frame it could reach
 
@@ -64,6 +66,7 @@ class WalCheckpointer {
   sqlite::Connection db_;
   std::mutex mutex_;
   std::condition_variable_any wake_;
+  std::timed_mutex pass_;  // held by the thread for the length of a pass
   // Wakes are numbered: the writer catches up only after the pass for its latest one.
   std::uint64_t wanted_ = 0;     // under mutex_: the wake a pass is wanted for, 0 if none
   std::uint64_t wakes_ = 0;      // writer's thread: the latest wake
