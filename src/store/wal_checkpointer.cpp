@@ -49,11 +49,20 @@ int WalCheckpointer::on_commit(void* self, sqlite3* /*writer*/, const char* /*sc
 
 void WalCheckpointer::committed(int pages) {
   wal_pages_ = pages;
-  // Once per background_pages of new frames (the WAL keeps its size until it starts over), so
-  // taking the lock costs nothing worth counting.
-  if (pages < woken_at_) woken_at_ = 0;
-  if (pages < woken_at_ + options_.background_pages) return;
+  if (pages < woken_at_) woken_at_ = 0;  // the WAL started over
+  // A wake once per background_pages of new frames, so taking the lock costs nothing worth
+  // counting, and one more as the WAL crosses restart_pages: the writer's catch-up after that
+  // pass has only what was committed while it ran.
+  const bool crossing = pages >= options_.restart_pages && woken_at_ < options_.restart_pages;
+  if (!crossing && pages < woken_at_ + options_.background_pages) return;
   woken_at_ = pages;
+  if (passed_.load(std::memory_order_acquire) != wakes_) {
+    // The pass for the previous wake is still running: the thread got no idle time for it.
+    lagging_ = true;
+    return;
+  }
+  // Past restart_pages the writer catches up right after this commit, unless it already has.
+  if (!crossing && pages >= options_.restart_pages && caught_up_ != wakes_) return;
   {
     const std::lock_guard lock(mutex_);
     wanted_ = ++wakes_;
@@ -62,7 +71,7 @@ void WalCheckpointer::committed(int pages) {
 }
 
 void WalCheckpointer::catch_up() {
-  if (wal_pages_ >= options_.foreground_pages) return take_over();
+  if (lagging_) return take_over();
   if (wal_pages_ < options_.restart_pages) return;
   // Only right after the pass for the latest wake: what it left is what was committed while it
   // ran, fewer than background_pages, and typically a few commits' worth.
@@ -79,6 +88,11 @@ void WalCheckpointer::take_over() {
     pass.try_lock_for(kInterruptAgainAfter);
   }
   sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  // Everything committed so far is copied: the next wake starts afresh, and the next commit
+  // starts the WAL over.
+  lagging_ = false;
+  caught_up_ = wakes_;
+  passed_.store(wakes_, std::memory_order_release);
 }
 
 void WalCheckpointer::run(const std::stop_token& stop) {

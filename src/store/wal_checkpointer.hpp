@@ -29,15 +29,16 @@ namespace herald {
 //
 // The thread runs as SCHED_IDLE, in the CPU's idle time only. A pass copies about a thousand
 // pages in one go, milliseconds of CPU, and at the ordinary policy an event loop sharing the core
-// waited behind it for up to a scheduler tick. On a core with no idle time the pass may then
-// hold SQLite's checkpoint lock for long, so the bound is the writer's: at `foreground_pages` it
-// interrupts the pass and checkpoints whatever is left itself.
+// waited behind it for up to a scheduler tick. On a core with no idle time a pass may then stall
+// midway, holding SQLite's checkpoint lock. So when a wake finds the pass for the previous one
+// still running, the writer takes over: between two commits it interrupts the pass and
+// checkpoints everything itself, and the WAL starts over. The WAL stays within about
+// `restart_pages` plus two wakes, unless a reader holds an old snapshot.
 class WalCheckpointer {
  public:
   struct Options {
-    int background_pages = 1000;   // WAL size that wakes the checkpointer (SQLite's default)
-    int restart_pages = 16384;     // WAL size (64 MiB) past which the writer catches up
-    int foreground_pages = 32768;  // WAL size (128 MiB) at which the writer takes over
+    int background_pages = 1000;  // new WAL frames that wake the checkpointer (SQLite's default)
+    int restart_pages = 16384;    // WAL size (64 MiB) past which the writer catches up
   };
 
   // Replaces `writer`'s automatic checkpoint. `writer` must outlive this object, and commit
@@ -49,8 +50,8 @@ class WalCheckpointer {
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
   // On the writer's thread, between transactions: once the WAL has passed `restart_pages`,
-  // copies what the last background pass could not reach; at `foreground_pages`, stops the pass
-  // and copies everything. Costs nothing otherwise.
+  // copies what the last background pass could not reach; if the thread lags a wake behind,
+  // stops its pass and copies everything. Costs nothing otherwise.
   void catch_up();
 
  private:
@@ -74,6 +75,7 @@ class WalCheckpointer {
   std::atomic<std::uint64_t> passed_{0};  // the wake whose pass last copied all it could reach
   int woken_at_ = 0;                      // writer's thread: the WAL's size at the latest wake
   int wal_pages_ = 0;                     // writer's thread: the WAL's size after the last commit
+  bool lagging_ = false;                  // writer's thread: a wake found the last pass running
   std::jthread thread_;                   // last: starts once everything above exists
 };
 

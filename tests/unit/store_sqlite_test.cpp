@@ -423,11 +423,18 @@ constexpr std::uintmax_t wal_bytes(int frames) {
 // overflows its leaf, and the trees deepen as the rooms fill.
 constexpr int kPagesPerCommit = 64;
 
+// The most the WAL may hold: the commit that crosses `restart_pages` wakes one last pass, and by
+// the next wake, `background_pages` on, the writer has caught up after it or takes over; each
+// of the two may come a commit late.
+constexpr std::uintmax_t wal_bound(const WalCheckpointer::Options& options) {
+  return wal_bytes(options.restart_pages + options.background_pages + 2 * kPagesPerCommit);
+}
+
+constexpr WalCheckpointer::Options kSmallWal{.background_pages = 16, .restart_pages = 128};
+
 TEST_F(SqliteStoreTest, CheckpointsRunBesideTheCommitsAndKeepTheWalBounded) {
-  constexpr int kForegroundPages = 128;
   constexpr std::size_t kBatches = 400;
-  auto store = open({.sync_full = false,
-                     .checkpoint = {.background_pages = 16, .foreground_pages = kForegroundPages}});
+  auto store = open({.sync_full = false, .checkpoint = kSmallWal});
   const std::uintmax_t largest_wal =
       largest_wal_over(*store, dir_ / "herald.db-wal", kBatches, 2000, 1);
   // The checkpointer runs on its own thread, so its first may finish after the last commit.
@@ -437,7 +444,7 @@ TEST_F(SqliteStoreTest, CheckpointsRunBesideTheCommitsAndKeepTheWalBounded) {
     std::this_thread::sleep_for(10ms);
   EXPECT_GE(metrics_.store_checkpoint_seconds.count(), 1U);
   // 8 MB went through; without checkpoints that start the WAL over it would hold all of it.
-  EXPECT_LE(largest_wal, wal_bytes(kForegroundPages + kPagesPerCommit));
+  EXPECT_LE(largest_wal, wal_bound(kSmallWal));
   store.reset();
   store = open();
   EXPECT_EQ(read_room(*store, "room-3", 0).messages.size(), kBatches);
@@ -460,30 +467,23 @@ class BusyCores {
 
 TEST_F(SqliteStoreTest, TheWriterHoldsTheWalBoundWhenTheCheckpointerGetsNoCpu) {
   // The checkpointer works in idle time only; here its passes stall midway, holding the lock a
-  // checkpoint needs, and without the writer interrupting them the WAL holds all 4 MB.
-  constexpr int kForegroundPages = 128;
+  // checkpoint needs. Without the writer taking over, the WAL grew to 18-28 MB.
   const BusyCores busy;
-  auto store = open({.sync_full = false,
-                     .checkpoint = {.background_pages = 16, .foreground_pages = kForegroundPages}});
+  auto store = open({.sync_full = false, .checkpoint = kSmallWal});
   const std::uintmax_t largest_wal = largest_wal_over(*store, dir_ / "herald.db-wal", 200, 2000, 1);
-  EXPECT_LE(largest_wal, wal_bytes(kForegroundPages + kPagesPerCommit));
+  EXPECT_LE(largest_wal, wal_bound(kSmallWal));
 }
 
 TEST_F(SqliteStoreTest, TheWriterFinishesABackgroundCheckpointSoTheWalStartsOver) {
   // Back-to-back commits of about a dozen pages wake the checkpointer every few commits, and each
-  // of its passes overlaps the next commits, so none reaches the WAL's end; the foreground bound
-  // is never reached. Only the writer's catch-up after a pass lets the WAL start over: without
-  // it, the WAL holds all 400 commits, about 34 MB.
-  auto store = open(
-      {.sync_full = false,
-       .max_batch = kRoomsPerCommit,
-       .checkpoint = {.background_pages = 64, .restart_pages = 128, .foreground_pages = 1 << 30}});
+  // of its passes overlaps the next commits, so none reaches the WAL's end. The writer's catch-up
+  // after a pass lets the WAL start over: without it, the WAL grew to about 7 MB, starting over
+  // only when a pass lagged and the writer took over.
+  constexpr WalCheckpointer::Options kOptions{.background_pages = 64, .restart_pages = 128};
+  auto store = open({.sync_full = false, .max_batch = kRoomsPerCommit, .checkpoint = kOptions});
   const std::uintmax_t largest_wal =
       largest_wal_over(*store, dir_ / "herald.db-wal", 400, 200, 400);
-  // Passes that end only after the next wake leave the writer nothing to catch up after, so on
-  // a busy machine the WAL may grow a few of them past its bound (up to 2.4 MB on a quiet one)
-  // before it starts over.
-  EXPECT_LT(largest_wal, std::uintmax_t{8 << 20});
+  EXPECT_LE(largest_wal, wal_bound(kOptions));
 }
 
 TEST_F(SqliteStoreTest, SurvivesReopening) {
