@@ -20,12 +20,12 @@ namespace herald {
 // PASSIVE checkpoint on its own connection while the writer goes on committing.
 //
 // A passive checkpoint cannot reach frames committed while it runs, and the WAL only starts over
-// from its beginning once every frame is in the database. So once the WAL has passed
-// `restart_pages`, the writer copies the few frames the latest pass left, between two commits
-// (`catch_up`), and its next commit starts the WAL over; the commits then write over blocks the
-// file already has, whose sync costs the disk about half that of blocks that grow the file.
-// Each start-over costs the writer that catch-up, a sync of the database file included: at a
-// quarter of this size, batched durable publishes lost 5-10 % of their rate.
+// from its beginning once every frame is in the database. So the commit that crosses
+// `restart_pages` wakes one last pass, and the writer copies the few frames that pass left,
+// between two commits (`catch_up`); its next commit starts the WAL over. The commits then write
+// over blocks the file already has, whose sync costs the disk about half that of blocks that
+// grow the file. Each start-over costs the writer that catch-up, a sync of the database file
+// included: at a quarter of this size, batched durable publishes lost 5-10 % of their rate.
 //
 // The thread runs as SCHED_IDLE, in the CPU's idle time only. A pass copies about a thousand
 // pages in one go, milliseconds of CPU, and at the ordinary policy an event loop sharing the core
@@ -33,7 +33,7 @@ namespace herald {
 // midway, holding SQLite's checkpoint lock. So when a wake finds the pass for the previous one
 // still running, the writer takes over: between two commits it interrupts the pass and
 // checkpoints everything itself, and the WAL starts over. The WAL stays within about
-// `restart_pages` plus two wakes, unless a reader holds an old snapshot.
+// `restart_pages` plus a wake and two commits, unless a reader holds an old snapshot.
 class WalCheckpointer {
  public:
   struct Options {
