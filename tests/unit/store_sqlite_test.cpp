@@ -244,7 +244,7 @@ class HeldWriter {
     auto entered = std::make_shared<std::promise<void>>();
     auto entered_future = entered->get_future();
     auto release = release_.get_future().share();
-    store.append({"hold", "", "{}"}, [entered, release](std::error_code, AppendResult) {
+    store.append({"hold", "", "{}"}, [entered, release](std::error_code, const AppendResult&) {
       entered->set_value();
       release.wait_for(kTimeout);
     });
@@ -302,18 +302,20 @@ TEST_F(SqliteStoreTest, ConcurrentAppendsAreGroupCommittedInSeqOrder) {
   bool on_caller_thread = false;
 
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string id = std::to_string(t) + "-" + std::to_string(i);
-        store->append({rooms[i % 2], id, "{}"}, [&](std::error_code error, AppendResult result) {
-          std::lock_guard lock(mutex);
-          on_caller_thread = on_caller_thread || std::this_thread::get_id() == caller;
-          errors += error ? 1 : 0;
-          duplicates += result.duplicate ? 1 : 0;
-          handled[result.message.room].push_back(result.message.seq);
-          if (--remaining == 0) all_done.set_value();
-        });
+        store->append({rooms[i % 2], id, "{}"},
+                      [&](std::error_code error, const AppendResult& result) {
+                        std::lock_guard lock(mutex);
+                        on_caller_thread = on_caller_thread || std::this_thread::get_id() == caller;
+                        errors += error ? 1 : 0;
+                        duplicates += result.duplicate ? 1 : 0;
+                        handled[result.message.room].push_back(result.message.seq);
+                        if (--remaining == 0) all_done.set_value();
+                      });
       }
     });
   }
@@ -339,18 +341,21 @@ TEST_F(SqliteStoreTest, ConcurrentAppendsAreGroupCommittedInSeqOrder) {
 }
 
 TEST_F(SqliteStoreTest, MaxBatchBoundsATransaction) {
-  auto store = open({.max_batch = 2});
+  constexpr std::size_t kMaxBatch = 2;
+  constexpr std::size_t kAppends = 6;
+  auto store = open({.max_batch = kMaxBatch});
   HeldWriter held(*store);
   const std::uint64_t commits_before = store->commits();
   std::vector<std::future<Appended>> futures;
-  for (int i = 0; i < 6; ++i) {
+  futures.reserve(kAppends);
+  for (std::size_t i = 0; i < kAppends; ++i) {
     futures.push_back(append_async(*store, "a", ""));
   }
   held.release();
   for (auto& future : futures) {
     EXPECT_FALSE(await(future).error);
   }
-  EXPECT_EQ(store->commits(), commits_before + 3);
+  EXPECT_EQ(store->commits(), commits_before + kAppends / kMaxBatch);
 }
 
 std::future<std::pair<std::error_code, std::vector<AppendResult>>> append_batch_async(
@@ -776,7 +781,7 @@ TEST_F(SqliteStoreTest, ReadHandlerRunsOnAnotherThread) {
   auto store = open();
   std::promise<std::thread::id> promise;
   auto future = promise.get_future();
-  store->read("a", 0, 10, [&promise](std::error_code, StoredRange) {
+  store->read("a", 0, 10, [&promise](std::error_code, const StoredRange&) {
     promise.set_value(std::this_thread::get_id());
   });
   EXPECT_NE(await(future), std::this_thread::get_id());
