@@ -11,7 +11,8 @@
 namespace herald {
 namespace {
 
-// A pass that had not yet begun when interrupted forgets it as it begins.
+// How often the writer repeats its interrupt while it waits for the pass to stop: one that lands
+// before the pass has begun is forgotten as it begins.
 constexpr auto kInterruptAgainAfter = std::chrono::milliseconds(1);
 
 void run_in_idle_time() {
