@@ -180,7 +180,8 @@ void add_floor(CLI::App& bench) {
       ->capture_default_str();
   floor->add_option("--sync-dir", options->sync_dir,
                     "Directory on the disk whose fdatasync is timed; default: the temp directory");
-  add_positive(*floor, "--syncs", options->syncs, "Page writes synced, one after the other");
+  add_positive(*floor, "--syncs", options->syncs, "Page writes synced");
+  add_positive(*floor, "--sync-rate", options->sync_rate, "Syncs a second, on a schedule");
   floor->add_option("--out", options->out, "JSON result")->capture_default_str();
   floor->callback([options] { bench::run_floor(*options); });
 }

@@ -13,7 +13,8 @@ struct FloorOptions {
   std::size_t frame_bytes = 140;   // about a Herald msg frame carrying 64 bytes of data
   int writer_cpu = -1;             // the CPU the writer is pinned to; -1: not pinned
   std::filesystem::path sync_dir;  // where the disk's sync is timed; empty: the temp directory
-  std::size_t syncs = 2'000;
+  std::size_t syncs = 12'000;
+  double sync_rate = 800;  // syncs a second: about a store's commits under 5000 publishes a second
   std::filesystem::path out = "bench/results/floor.json";
 };
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 #include <system_error>
+#include <thread>
 
 #include "bench/process_cpu.hpp"
 
@@ -54,22 +55,29 @@ class ScratchFile {
 
 }  // namespace
 
-SyncFloor measure_sync_floor(const std::filesystem::path& dir, std::size_t syncs,
+SyncFloor measure_sync_floor(const std::filesystem::path& dir, std::size_t syncs, double rate,
                              std::chrono::seconds limit) {
   ScratchFile file(dir);
   std::array<char, kPage> page{};
   SyncFloor floor;
-  const double cpu_before = own_cpu_seconds();
-  const auto deadline = Clock::now() + limit;
+  const auto begun = Clock::now();
+  const auto deadline = begun + limit;
+  const std::chrono::duration<double> interval(1 / rate);
   for (std::size_t i = 0; i < syncs && Clock::now() < deadline; ++i) {
-    page[0] = static_cast<char>(i);  // a page that really changed
+    // On schedule: a sync that overran leaves the next one no pause, as a commit's queue would.
+    std::this_thread::sleep_until(
+        begun + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i)));
+    const double cpu_before = own_cpu_seconds();  // not the waking up between syncs
+    page[0] = static_cast<char>(i);               // a page that really changed
     file.write_page(i, page);
     const auto started = Clock::now();
     file.sync();
-    floor.latency.add(
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+    const auto took = Clock::now() - started;
+    floor.cpu_s += own_cpu_seconds() - cpu_before;
+    floor.latency.add(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+    if (took > kSyncStall) ++floor.stalls;
   }
-  floor.cpu_s = own_cpu_seconds() - cpu_before;
+  floor.seconds = std::chrono::duration<double>(Clock::now() - begun).count();
   return floor;
 }
 
