@@ -17,6 +17,22 @@ double ms(double us) {
   return us / 1000.0;
 }
 
+std::int64_t p99_us(const FanoutRun& run) {
+  return static_cast<std::int64_t>(run.fleet.latency.percentile_us(99));
+}
+
+// Few windows over the p99 mean the tail came in episodes; nearly all, that it was spread.
+boost::json::object timeline_json(const FanoutRun& run) {
+  const LatencyTimeline& timeline = run.fleet.timeline;
+  boost::json::array rows;
+  for (const LatencyTimeline::Row& row : timeline.rows())
+    rows.push_back(boost::json::array{row.start_s, row.deliveries, row.worst_ms});
+  return {{"window_ms", LatencyTimeline::kWindowUs / 1000},
+          {"windows", timeline.windows()},
+          {"windows_over_p99", timeline.windows_over(p99_us(run))},
+          {"start_s_deliveries_worst_ms", std::move(rows)}};
+}
+
 }  // namespace
 
 std::uint64_t FanoutRun::lost() const {
@@ -58,6 +74,9 @@ void print_fanout_table(const FanoutRun& run, std::ostream& out) {
       {"latency ms p99.9 / max",
        fmt::format("{:.2f} / {:.2f}", ms(l.percentile_us(99.9)), ms(l.max_us()))},
       {"publish ack ms p99", fmt::format("{:.2f}", ms(run.ack_latency.percentile_us(99)))},
+      {"100 ms windows over the p99",
+       fmt::format("{} of {}", run.fleet.timeline.windows_over(p99_us(run)),
+                   run.fleet.timeline.windows())},
       {"server CPU s / % of window", fmt::format("{:.2f} / {:.0f}", run.server_cpu_s,
                                                  100 * ratio(run.server_cpu_s, run.window_s))},
       {"server CPU us / delivery", fmt::format("{:.2f}", run.server_us_per_delivery())},
@@ -93,6 +112,7 @@ boost::json::object fanout_json(const FanoutRun& run) {
           {"window_s", run.window_s},
           {"deliveries_per_s", run.deliveries_per_s()},
           {"latency_ms", l.percentiles_ms()},
+          {"latency_timeline", timeline_json(run)},
           {"publish_ack_ms_p99", ms(run.ack_latency.percentile_us(99))},
           {"server_cpu_s", run.server_cpu_s},
           {"server_cpu_us_per_delivery", run.server_us_per_delivery()},
@@ -109,6 +129,21 @@ std::string fanout_chart(const FanoutRun& run) {
                      "latency (ms)",
                      "% of deliveries within",
                      {{"deliveries", "#1f77b4", std::move(points)}}});
+}
+
+std::string fanout_timeline_chart(const FanoutRun& run) {
+  std::vector<Point> worst;
+  for (const LatencyTimeline::Row& row : run.fleet.timeline.rows())
+    worst.emplace_back(row.start_s, row.worst_ms);
+  const double end = worst.empty() ? 0 : worst.back().first;
+  const double p99 = ms(static_cast<double>(p99_us(run)));
+  return render_svg(
+      {fmt::format("Worst latency per 100 ms, {}: {} subscribers in {} rooms, {:g} msg/s",
+                   run.target, run.subscribers, run.rooms, run.rate),
+       "seconds into the run (by send time)",
+       "worst latency in the window (ms)",
+       {{"worst delivery", "#1f77b4", std::move(worst)},
+        {"p99 of the run", "#d62728", {{0, p99}, {end, p99}}}}});
 }
 
 }  // namespace herald::bench

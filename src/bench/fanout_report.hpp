@@ -41,5 +41,7 @@ void print_fanout_table(const FanoutRun& run, std::ostream& out);
 boost::json::object fanout_json(const FanoutRun& run);
 // The latency CDF: % of deliveries within x ms.
 std::string fanout_chart(const FanoutRun& run);
+// The worst latency in each 100 ms of the run, against the run's p99: episodes or a spread tail.
+std::string fanout_timeline_chart(const FanoutRun& run);
 
 }  // namespace herald::bench

@@ -105,8 +105,10 @@ void run_fanout(const FanoutOptions& options) {
   const MeasuredServer server(options.server);
   const FanoutRun run = measure_fanout(options, server);
   print_fanout_table(run, std::cout);
-  write_result_and_chart(options.out, fanout_json(run), server.description(), "-latency.svg",
-                         fanout_chart(run));
+  write_result(options.out, fanout_json(run), server.description());
+  write_text_file(beside(options.out, "-latency.svg"), fanout_chart(run));
+  write_text_file(beside(options.out, "-timeline.svg"), fanout_timeline_chart(run));
+  std::cout << "wrote " << options.out.string() << " and its two charts beside it\n";
 }
 
 }  // namespace herald::bench

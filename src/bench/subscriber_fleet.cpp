@@ -73,6 +73,7 @@ void SubscriberFleet::handle(const WorkerMessage& message) {
   for (const auto& [reason, count] : body.at("close_reasons").as_object())
     result_.close_reasons[std::string(reason)] += count.to_number<std::uint64_t>();
   result_.latency.merge(LatencyHistogram::from_json(body.at("latency")));
+  result_.timeline.merge(LatencyTimeline::from_json(body.at("timeline")));
 }
 
 bool SubscriberFleet::wait_subscribed(const std::function<void()>& sample) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench/latency_histogram.hpp"
+#include "bench/latency_timeline.hpp"
 #include "bench/measured_server.hpp"
 #include "bench/progress.hpp"
 #include "bench/worker_pool.hpp"
@@ -37,6 +38,7 @@ struct FleetResult {
   std::uint64_t closed = 0;
   std::map<std::string, std::uint64_t> close_reasons;
   LatencyHistogram latency;
+  LatencyTimeline timeline;
 
   // close_reasons as a JSON object.
   boost::json::object close_reasons_json() const;

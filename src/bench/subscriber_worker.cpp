@@ -9,6 +9,7 @@
 #include "bench/bench_target.hpp"
 #include "bench/delivery_log.hpp"
 #include "bench/latency_histogram.hpp"
+#include "bench/latency_timeline.hpp"
 #include "bench/process_cpu.hpp"
 #include "bench/ramp.hpp"
 #include "bench/stamp.hpp"
@@ -63,6 +64,7 @@ class SubscriberWorker final : public WsSwarmHandler {
       if (const auto stamp = find_stamp(text.substr(start, end - start)); stamp && stamp->seq > 0) {
         counts_.add(subscriber.log.record(stamp->seq));
         latency_.add(now - stamp->sent_us);
+        timeline_.add(stamp->sent_us, now - stamp->sent_us);
       }
       start = end + 1;
     }
@@ -94,11 +96,17 @@ class SubscriberWorker final : public WsSwarmHandler {
     json::object reasons;
     for (const auto& [reason, count] : close_reasons_)
       reasons[reason] = count;
-    return {{"connections", options_.connections}, {"upgraded", swarm_.upgraded()},
-            {"subscribed", subscribed_},           {"delivered", counts_.delivered},
-            {"duplicates", counts_.duplicates},    {"out_of_order", counts_.out_of_order},
-            {"closed", swarm_.closed()},           {"close_reasons", std::move(reasons)},
-            {"latency", latency_.to_json()},       {"tool_cpu_ms", cpu_ms()}};
+    return {{"connections", options_.connections},
+            {"upgraded", swarm_.upgraded()},
+            {"subscribed", subscribed_},
+            {"delivered", counts_.delivered},
+            {"duplicates", counts_.duplicates},
+            {"out_of_order", counts_.out_of_order},
+            {"closed", swarm_.closed()},
+            {"close_reasons", std::move(reasons)},
+            {"latency", latency_.to_json()},
+            {"timeline", timeline_.to_json()},
+            {"tool_cpu_ms", cpu_ms()}};
   }
 
   const SubscriberWorkerOptions& options_;
@@ -110,6 +118,7 @@ class SubscriberWorker final : public WsSwarmHandler {
   std::size_t subscribed_ = 0;
   DeliveryCounts counts_;
   LatencyHistogram latency_;
+  LatencyTimeline timeline_;
   std::map<std::string, std::uint64_t> close_reasons_;
 };
 

@@ -60,6 +60,15 @@ void expect_full_publish(const json::object& result) {
   ASSERT_EQ(num(result, "expected"), kExpected) << json::serialize(result);
 }
 
+// The deliveries the latency timeline holds, over all its 100 ms windows.
+std::int64_t timeline_deliveries(const json::object& result) {
+  std::int64_t total = 0;
+  for (const json::value& row :
+       result.at("latency_timeline").at("start_s_deliveries_worst_ms").as_array())
+    total += row.at(1).to_number<std::int64_t>();
+  return total;
+}
+
 TEST(BenchFanout, CountsEveryDeliveryOfACleanServer) {
   ServerProcess server;
   server.start();
@@ -76,6 +85,17 @@ TEST(BenchFanout, CountsEveryDeliveryOfACleanServer) {
   EXPECT_EQ(num(result, "out_of_order"), 0);
   EXPECT_EQ(num(result, "subscribers_lost"), 0);
   EXPECT_TRUE(result.at("clean").as_bool());
+
+  // Every delivery lands in the 100 ms window it was sent in, and the windows span the run.
+  EXPECT_EQ(timeline_deliveries(result), kExpected);
+  const json::object& timeline = result.at("latency_timeline").as_object();
+  const json::array& rows = timeline.at("start_s_deliveries_worst_ms").as_array();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.front().at(0).to_number<double>(), 0);
+  EXPECT_GE(rows.back().at(0).to_number<double>(), kDuration - 0.5);
+  EXPECT_LE(rows.back().at(0).to_number<double>(), kDuration + 0.5);
+  EXPECT_EQ(num(timeline, "windows"), static_cast<std::int64_t>(rows.size()));
+  EXPECT_LE(num(timeline, "windows_over_p99"), num(timeline, "windows"));
 }
 
 TEST(BenchFanout, CountsEveryFrameTheServerDroppedAsLost) {
@@ -113,6 +133,8 @@ TEST(BenchFanout, CountsEveryFrameTheServerWroteTwiceAsADuplicate) {
   EXPECT_EQ(num(result, "duplicates"), duplicated);
   // A second copy is not a second delivery, and the first copy was not lost.
   EXPECT_EQ(num(result, "delivered"), kExpected);
+  // Its latency is still a latency the subscriber saw: the timeline holds both copies.
+  EXPECT_EQ(timeline_deliveries(result), kExpected + duplicated);
   EXPECT_EQ(num(result, "lost"), 0);
   EXPECT_EQ(num(result, "out_of_order"), 0);
   EXPECT_EQ(num(result, "subscribers_lost"), 0);

@@ -9,6 +9,7 @@
 #include "bench/delivery_log.hpp"
 #include "bench/http_response_head.hpp"
 #include "bench/latency_histogram.hpp"
+#include "bench/latency_timeline.hpp"
 #include "bench/server_memory.hpp"
 #include "bench/stamp.hpp"
 #include "bench/ws_frame.hpp"
@@ -216,6 +217,32 @@ TEST(LatencyHistogram, SurvivesJsonAndMerges) {
   EXPECT_EQ(b.max_us(), 5000);
   EXPECT_EQ(b.percentile_us(50), 10);
   EXPECT_EQ(b.cdf().back().second, 100);
+}
+
+TEST(LatencyTimeline, KeepsTheWorstOfEachWindowBySendTime) {
+  constexpr std::int64_t kStart = 7 * LatencyTimeline::kWindowUs + 30'000;  // mid-window
+  LatencyTimeline a;
+  a.add(kStart, 800);
+  a.add(kStart + 80'000, 5'000);   // the next window
+  a.add(kStart + 280'000, 1'200);  // three windows on, one empty before it
+  LatencyTimeline b;
+  b.add(kStart + 1'000, 2'000);  // the first window's worst
+  b.add(kStart + 81'000, -4);    // a clock step counts as no wait
+  b.merge(LatencyTimeline::from_json(boost::json::parse(boost::json::serialize(a.to_json()))));
+
+  const std::vector<LatencyTimeline::Row> rows = b.rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].start_s, 0);
+  EXPECT_EQ(rows[0].deliveries, 2u);
+  EXPECT_EQ(rows[0].worst_ms, 2);
+  EXPECT_EQ(rows[1].start_s, 0.1);
+  EXPECT_EQ(rows[1].deliveries, 2u);
+  EXPECT_EQ(rows[1].worst_ms, 5);
+  EXPECT_EQ(rows[2].start_s, 0.3);
+  EXPECT_EQ(rows[2].worst_ms, 1.2);
+  EXPECT_EQ(b.windows(), 3u);
+  EXPECT_EQ(b.windows_over(1'500), 2u);
+  EXPECT_EQ(b.windows_over(5'000), 0u);
 }
 
 TEST(ServerMemory, ReadsProcFormats) {
