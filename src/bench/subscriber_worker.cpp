@@ -63,8 +63,9 @@ class SubscriberWorker final : public WsSwarmHandler {
       const std::size_t end = std::min(text.find('\n', start), text.size());
       if (const auto stamp = find_stamp(text.substr(start, end - start)); stamp && stamp->seq > 0) {
         counts_.add(subscriber.log.record(stamp->seq));
-        latency_.add(now - stamp->sent_us);
-        timeline_.add(stamp->sent_us, now - stamp->sent_us);
+        const std::int64_t latency_us = now - stamp->sent_us;
+        latency_.add(latency_us);
+        timeline_.add(stamp->sent_us, latency_us);
       }
       start = end + 1;
     }

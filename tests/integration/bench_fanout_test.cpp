@@ -92,10 +92,11 @@ TEST(BenchFanout, CountsEveryDeliveryOfACleanServer) {
   const json::array& rows = timeline.at("start_s_deliveries_worst_ms").as_array();
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows.front().at(0).to_number<double>(), 0);
-  EXPECT_GE(rows.back().at(0).to_number<double>(), kDuration - 0.5);
-  EXPECT_LE(rows.back().at(0).to_number<double>(), kDuration + 0.5);
+  // The last message is due just before kDuration, and none is sent after the last answer.
+  const double last_start = rows.back().at(0).to_number<double>();
+  EXPECT_GE(last_start, kDuration - 0.5);
+  EXPECT_LE(last_start, result.at("publish_s").to_number<double>() + 0.1);
   EXPECT_EQ(num(timeline, "windows"), static_cast<std::int64_t>(rows.size()));
-  EXPECT_LE(num(timeline, "windows_over_p99"), num(timeline, "windows"));
 }
 
 TEST(BenchFanout, CountsEveryFrameTheServerDroppedAsLost) {
